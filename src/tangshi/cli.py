@@ -1,0 +1,71 @@
+"""The ``tangshi`` command line: one parser, a subcommand per concern.
+
+Each subcommand lives in its own module, which exposes ``register(subparsers)``;
+modules are imported lazily so that ``tangshi check`` never pays for ``import torch``.
+User mistakes (:class:`tangshi.errors.TangshiError`) print one line and exit 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from typing import Sequence
+
+from tangshi.errors import TangshiError
+
+# subcommand -> (module that registers it, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "corpus": ("tangshi.corpus.cli", "fetch, build and describe the Tang corpus"),
+    "check": ("tangshi.prosody.cli", "check a poem against the rules of regulated verse"),
+    "train": ("tangshi.train_cli", "train a recurrent poet on the corpus"),
+    "write": ("tangshi.decode_cli", "write a poem with a trained model"),
+    "eval": ("tangshi.evaluate", "evaluate a model on the test split"),
+    "lab": ("tangshi.lab.cli", "diagnostics for learners: gradient flow, long-range memory"),
+    "serve": ("tangshi.server.cli", "serve the poet and the checker over HTTP"),
+}
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    """The subcommands whose module exists in this installation."""
+    found = {}
+    for name, (module, help_) in COMMANDS.items():
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # its parent package is not installed
+            spec = None
+        if spec is not None:
+            found[name] = (module, help_)
+    return found
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """Build the parser; only the chosen subcommand's module is imported."""
+    parser = argparse.ArgumentParser(prog="tangshi", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_) in _available().items():
+        if name == chosen:
+            importlib.import_module(module).register(sub)
+        else:
+            sub.add_parser(name, help=help_, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tangshi`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except TangshiError as err:
+        print(f"tangshi: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tangshi: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

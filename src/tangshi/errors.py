@@ -1,0 +1,31 @@
+"""Typed errors raised at tangshi's boundaries (CLI, API, files).
+
+Internal invariants use ``assert``; anything a user can cause raises a subclass of
+:class:`TangshiError`, whose message names the bad value and the valid choices.
+The CLI turns it into one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+
+class TangshiError(Exception):
+    """A user-facing error: bad input, missing data, incompatible files."""
+
+
+class CorpusError(TangshiError):
+    """The corpus is missing, corrupt, or in an unknown layout."""
+
+
+class CheckpointError(TangshiError):
+    """A checkpoint is missing, corrupt, or incompatible."""
+
+
+class InputError(TangshiError):
+    """A value given by the user is invalid."""
+
+
+def choice_error(what: str, value: object, choices: Iterable[object]) -> InputError:
+    """Build the standard message: ``unknown <what> 'x'; choose one of: a, b, c``."""
+    listed = ", ".join(str(c) for c in choices)
+    return InputError(f"unknown {what} {value!r}; choose one of: {listed}")
