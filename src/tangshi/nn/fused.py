@@ -1,0 +1,81 @@
+"""The fused implementation: PyTorch's native recurrent kernels.
+
+Calls ``torch._VF.rnn_tanh`` / ``lstm`` / ``gru`` (what ``torch.nn.RNN``/``LSTM``/``GRU``
+call) on the layer's own parameters, passed as a flat list in torch's order.
+On CPU they run oneDNN (or ATen's fallback), on CUDA cuDNN; under autocast
+they follow torch's autocast policy. Dropout between layers is done inside the
+kernel, in training only. No TorchScript, no ``torch.compile``.
+
+The only extra is :func:`flatten_parameters`, which on CUDA packs the weights
+into the one contiguous buffer cuDNN wants, as ``torch.nn.RNNBase`` does.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import Tensor, _VF
+
+from tangshi.nn.cells import State
+
+_KERNELS = {"RNN_TANH": _VF.rnn_tanh, "GRU": _VF.gru, "LSTM": _VF.lstm}
+
+
+def forward(
+    mode: str,
+    x: Tensor,
+    state: State,
+    flat_weights: Sequence[Tensor],
+    num_layers: int,
+    bidirectional: bool,
+    dropout: float,
+    training: bool,
+) -> tuple[Tensor, State]:
+    """x (B, T, D), state (L*dirs, B, H) [or the pair for LSTM] -> (output, state).
+
+    ``flat_weights`` is (weight_ih, weight_hh, bias_ih, bias_hh) per layer and
+    direction, in torch's order. Batch-first, biases always present.
+    """
+    kernel = _KERNELS[mode]
+    flat = list(flat_weights)
+    if mode == "LSTM":
+        out, h, c = kernel(x, state, flat, True, num_layers, dropout, training, bidirectional, True)
+        return out, (h, c)  # (B, T, dirs*H), 2 x (L*dirs, B, H)
+    out, h = kernel(x, state, flat, True, num_layers, dropout, training, bidirectional, True)
+    return out, h
+
+
+def flatten_parameters(
+    mode: str,
+    flat_weights: Sequence[Tensor],
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    bidirectional: bool,
+) -> None:
+    """On CUDA, make the weights views into one buffer so cuDNN needs no copy.
+
+    A no-op on CPU, for mixed dtypes, for tensors cuDNN will not take, and when
+    parameters alias (the same rules as ``torch.nn.RNNBase.flatten_parameters``).
+    """
+    first = flat_weights[0]
+    for w in flat_weights:
+        if w.dtype != first.dtype or not w.is_cuda or not torch.backends.cudnn.is_acceptable(w):
+            return
+    if len({w.data_ptr() for w in flat_weights}) != len(flat_weights):
+        return
+    import torch.backends.cudnn.rnn as cudnn_rnn
+
+    with torch.cuda.device_of(first), torch.no_grad():
+        if torch._use_cudnn_rnn_flatten_weight():
+            torch._cudnn_rnn_flatten_weight(
+                list(flat_weights),
+                4,  # weights per layer-direction: w_ih, w_hh, b_ih, b_hh
+                input_size,
+                cudnn_rnn.get_cudnn_mode(mode),
+                hidden_size,
+                0,  # proj_size
+                num_layers,
+                True,  # batch_first
+                bidirectional,
+            )
