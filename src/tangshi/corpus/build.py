@@ -1,0 +1,211 @@
+"""Build the clean, split, versioned data set from the raw corpus files.
+
+Steps: read every ``poet.tang.*.json`` → clean (:mod:`clean`) → label the shape →
+drop duplicate bodies (the first occurrence wins, in file order) → split by a hash
+of the body → count characters in train for the vocabulary → write
+``dataset.json.gz`` and ``vocab.json`` atomically.
+
+The split anyone can reproduce: ``k = int(sha256(body_utf8).hexdigest(), 16) % 100``
+over the canonical traditional body (lines joined with ，/。, see
+:func:`clean.join_lines`); k < 5 → test, 5 <= k < 10 → valid, else train.
+
+Re-running is idempotent: the data set records a fingerprint of the raw files and
+the builder version, and a build with nothing changed returns at once.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from tangshi import paths
+from tangshi.atomic import write_bytes
+from tangshi.corpus.clean import REGULATED, classify, clean_body, clean_title, join_lines
+from tangshi.corpus.vocab import Vocab
+from tangshi.errors import CorpusError
+
+FORMAT, VERSION = "tangshi-dataset", 1
+SPLITS = ("train", "valid", "test")
+_FILE_NUMBER = re.compile(r"poet\.tang\.(\d+)\.json$")
+
+
+@dataclass(frozen=True)
+class Poem:
+    """One cleaned poem, in traditional characters."""
+
+    title: str
+    author: str
+    lines: tuple[str, ...]
+    form: str
+    split: str
+
+    @property
+    def body(self) -> str:
+        return join_lines(list(self.lines))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The built corpus: poems, vocabulary and the build's own counts."""
+
+    poems: tuple[Poem, ...]
+    vocab: Vocab
+    meta: dict
+
+    def split(self, name: str) -> list[Poem]:
+        """The poems of one split (``train``, ``valid`` or ``test``)."""
+        return [p for p in self.poems if p.split == name]
+
+
+def split_of(body: str) -> str:
+    """The split of a canonical body; stable across machines and versions."""
+    k = int(hashlib.sha256(body.encode("utf-8")).hexdigest(), 16) % 100
+    return "test" if k < 5 else "valid" if k < 10 else "train"
+
+
+def _poem_files(raw: Path) -> list[Path]:
+    folder = raw / "quantangshi"
+    files = [p for p in folder.glob("poet.tang.*.json") if _FILE_NUMBER.search(p.name)] if folder.is_dir() else []
+    if not files:
+        raise CorpusError(f"no corpus in {raw}; run `tangshi corpus fetch` first")
+    return sorted(files, key=lambda p: int(_FILE_NUMBER.search(p.name).group(1)))
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise CorpusError(f"corrupt corpus file {path}: {err}") from err
+
+
+def _records(files: list[Path]) -> Iterator[dict]:
+    from tqdm import tqdm
+
+    for path in tqdm(files, desc="reading", unit="file", leave=False):
+        data = _read_json(path)
+        if not isinstance(data, list) or not all(isinstance(r, dict) and "paragraphs" in r for r in data):
+            raise CorpusError(f"corrupt corpus file {path}: expected a list of poems with 'paragraphs'")
+        yield from data
+
+
+def fingerprint(raw: Path) -> str:
+    """A hash of the raw files' names, sizes and mtimes, plus the builder version."""
+    h = hashlib.sha256(f"{FORMAT}:{VERSION}".encode())
+    for p in sorted(raw.rglob("*.json")):
+        st = p.stat()
+        h.update(f"{p.relative_to(raw)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def clean_corpus(files: list[Path]) -> tuple[list[Poem], Counter]:
+    """Clean, label, deduplicate and split; return the poems and the drop counts."""
+    poems, seen, dropped = [], set(), Counter()
+    for rec in _records(files):
+        lines = clean_body(rec.get("paragraphs") or [])
+        if lines is None:
+            dropped["unclean"] += 1
+            continue
+        body = join_lines(lines)
+        if body in seen:
+            dropped["duplicate"] += 1
+            continue
+        seen.add(body)
+        title = clean_title(str(rec.get("title") or ""))
+        author = str(rec.get("author") or "")
+        poems.append(Poem(title, author, tuple(lines), classify(lines), split_of(body)))
+    return poems, dropped
+
+
+def _vocab(poems: list[Poem], min_count: int) -> Vocab:
+    counts: Counter = Counter()
+    for p in poems:
+        if p.split == "train":
+            counts.update(p.body)
+            counts.update(p.title)
+    counts.pop(" ", None)
+    return Vocab.from_counts(counts, min_count)
+
+
+def _sanbai_matches(raw: Path, poems: list[Poem]) -> dict:
+    """How many poems of 唐诗三百首 the cleaned corpus holds, by text or by author and title.
+
+    A sanity check of the cleaning: the anthology's wording often differs from 全唐诗's
+    by a variant character (閒/閑, 著/着), so text alone undercounts.
+    """
+    bodies = {p.body for p in poems}
+    titled = {(p.author, p.title) for p in poems}
+    path = raw / "mengxue" / "tangshisanbaishou.json"
+    if not path.is_file():
+        return {"available": False}
+    data = _read_json(path)
+    total = found = same_text = 0
+    for section in data.get("content", []) if isinstance(data, dict) else []:
+        for rec in section.get("content", []):
+            lines = clean_body(rec.get("paragraphs") or [])
+            verbatim = lines is not None and join_lines(lines) in bodies
+            total += 1
+            same_text += verbatim
+            found += verbatim or (rec.get("author"), clean_title(str(rec.get("chapter") or ""))) in titled
+    return {"available": True, "poems": total, "found_in_corpus": found, "same_text": same_text}
+
+
+def build(home: Path | None = None, min_count: int = 2, force: bool = False) -> dict:
+    """Build the data set under ``home``; return its metadata (``skipped`` if up to date)."""
+    raw, out = paths.raw_dir(home), paths.dataset_path(home)
+    files = _poem_files(raw)
+    fp = fingerprint(raw)
+    if not force and out.is_file():
+        meta = _read_meta(out)
+        if meta.get("fingerprint") == fp and meta.get("min_count") == min_count:
+            return {**meta, "skipped": True}
+    poems, dropped = clean_corpus(files)
+    vocab = _vocab(poems, min_count)
+    meta = {"format": FORMAT, "version": VERSION, "fingerprint": fp, "min_count": min_count,
+            "raw_poems": sum(dropped.values()) + len(poems), "dropped": dict(dropped),
+            "sanbai": _sanbai_matches(raw, poems)}
+    columns = {k: [getattr(p, k) for p in poems] for k in ("title", "author", "form", "split")}
+    columns["body"] = [p.body for p in poems]
+    payload = {**meta, "vocab": vocab.to_json(), "poems": columns}
+    write_bytes(out, gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6, mtime=0))
+    vocab.save(out.with_name("vocab.json"))
+    return {**meta, "skipped": False}
+
+
+def _read_payload(path: Path) -> dict:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, EOFError, ValueError) as err:
+        raise CorpusError(f"corrupt data set {path}: {err}; rebuild it with `tangshi corpus build --force`") from err
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise CorpusError(f"data set {path} has format v{data.get('version')}, expected v{VERSION};"
+                          " rebuild it with `tangshi corpus build --force`")
+    return data
+
+
+def _read_meta(path: Path) -> dict:
+    data = _read_payload(path)
+    return {k: v for k, v in data.items() if k not in ("poems", "vocab")}
+
+
+def load_dataset(home: Path | None = None) -> Dataset:
+    """Load the built data set; a clear error if it has not been built."""
+    path = paths.dataset_path(home)
+    if not path.is_file():
+        raise CorpusError(f"no data set at {path}; run `tangshi corpus fetch` and `tangshi corpus build` first")
+    data = _read_payload(path)
+    cols = data["poems"]
+    poems = tuple(
+        Poem(t, a, tuple(re.split("[，。]", b)[:-1]), f, s)
+        for t, a, b, f, s in zip(cols["title"], cols["author"], cols["body"], cols["form"], cols["split"])
+    )
+    meta = {k: v for k, v in data.items() if k not in ("poems", "vocab")}
+    return Dataset(poems, Vocab.from_json(data["vocab"]), meta)
+
+
+__all__ = ["Dataset", "Poem", "REGULATED", "SPLITS", "build", "load_dataset", "split_of"]

