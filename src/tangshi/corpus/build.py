@@ -86,7 +86,7 @@ def _read_json(path: Path) -> object:
 def _records(files: list[Path]) -> Iterator[dict]:
     from tqdm import tqdm
 
-    for path in tqdm(files, desc="reading", unit="file", leave=False):
+    for path in tqdm(files, desc="reading", unit="file", leave=False, disable=None):
         data = _read_json(path)
         if not isinstance(data, list) or not all(isinstance(r, dict) and "paragraphs" in r for r in data):
             raise CorpusError(f"corrupt corpus file {path}: expected a list of poems with 'paragraphs'")

@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh clone:
+#   make poem   install into .venv and write a poem with the shipped model
+#   make test   install into .venv (with test extras) and run the whole suite
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.tangshi-installed
+
+.PHONY: poem test install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+poem: $(STAMP)
+	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus fetch --source tests/fixtures/corpus
+	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus build
+	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus stats
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build

