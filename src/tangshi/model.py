@@ -1,0 +1,149 @@
+"""The poet's network: a title encoder, a recurrent character decoder, attention, a softmax.
+
+    title ──► embedding ──► bidirectional GRU encoder ─► states s_1..s_m ──┐
+                                                                           │ attention
+    form ──► embedding ─┐                                                  ▼ (Luong, general)
+    y(t-1) ─► embedding ─┴─(+)─► stacked RNN / LSTM / GRU ─► h(t) ─► [h(t); ctx(t)] ─► tanh
+                                                                  ─► o(t) = V h'(t) + c ─► softmax
+
+- The decoder is the tutorial's RNN language model: a(t) = W h(t-1) + U x(t) + b, then
+  o(t) = V h(t) + c and ŷ(t) = softmax(o(t)); with ``cell="lstm"`` or ``"gru"`` the
+  recurrence is gated. Its input x(t) is the embedding of the previous character — the
+  true one in training (teacher forcing), the model's own choice in generation.
+- The encoder is the tutorial's bidirectional RNN: it reads the whole title before the
+  decoder starts. Its final states initialise the decoder; attention lets each step of
+  the decoder look back at every title character.
+- Attention is applied on top of the decoder's outputs, so the whole decoder runs as one
+  fused kernel call in training.
+- The output layer V is tied to the input embedding (through a small projection), which
+  halves the parameters of the ~7k-way softmax.
+
+This module does no I/O: checkpoints are :mod:`tangshi.checkpoint`'s job.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from tangshi import nn as tnn
+from tangshi.errors import choice_error
+
+CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
+TITLE_MAX = 32  # characters of title the encoder reads; longer titles are truncated
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Every size of the network; saved with each checkpoint."""
+
+    vocab_size: int
+    n_forms: int = 6
+    cell: str = "lstm"
+    emb: int = 256
+    hidden: int = 512
+    layers: int = 2
+    enc_hidden: int = 256
+    dropout: float = 0.2
+    impl: str = "fused"
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise choice_error("cell type", self.cell, CELLS)
+        if self.impl not in ("fused", "reference"):
+            raise choice_error("implementation", self.impl, ("fused", "reference"))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModelConfig":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Batch:
+    """One padded batch. Pad id is 0; ``targets`` use -100 (ignored) at padding."""
+
+    titles: Tensor   # (B, M) title ids, each row starts with <bos>
+    forms: Tensor    # (B,) form ids
+    inputs: Tensor   # (B, T) <bos> y1 .. y(T-1)
+    targets: Tensor  # (B, T) y1 .. yT, -100 at padding
+
+    def to(self, device: torch.device) -> "Batch":
+        return Batch(*(t.to(device, non_blocking=True) for t in (self.titles, self.forms, self.inputs, self.targets)))
+
+
+class Encoder(nn.Module):
+    """The bidirectional GRU over the title; returns its states and a summary."""
+
+    def __init__(self, cfg: ModelConfig, embed: nn.Embedding) -> None:
+        super().__init__()
+        self.embed = embed
+        self.rnn = tnn.GRU(cfg.emb, cfg.enc_hidden, bidirectional=True, impl=cfg.impl)
+
+    def forward(self, titles: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """titles (B, M) -> states (B, M, 2E), mask (B, M), summary (B, 2E)."""
+        mask = titles != 0  # (B, M)
+        states, h = self.rnn(self.embed(titles))  # (B, M, 2E), (2, B, E)
+        # Padding sits after the title, so the forward direction's last state has read it;
+        # mean-pooling the valid positions gives a summary that padding cannot disturb.
+        lengths = mask.sum(1, keepdim=True).clamp(min=1)  # (B, 1)
+        summary = (states * mask.unsqueeze(-1)).sum(1) / lengths  # (B, 2E)
+        return states, mask, summary
+
+
+class Poet(nn.Module):
+    """Title encoder + recurrent decoder + attention + tied softmax (see the module docstring)."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.emb, padding_idx=0)
+        self.form_embed = nn.Embedding(cfg.n_forms, cfg.emb)
+        self.encoder = Encoder(cfg, self.embed)
+        self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
+        self.decoder = CELLS[cfg.cell](cfg.emb, cfg.hidden, cfg.layers, dropout=cfg.dropout, impl=cfg.impl)
+        self.attn = nn.Linear(2 * cfg.enc_hidden, cfg.hidden, bias=False)  # score = h W_a s
+        self.combine = nn.Linear(cfg.hidden + 2 * cfg.enc_hidden, cfg.emb)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.out_bias = nn.Parameter(torch.zeros(cfg.vocab_size))  # c in o = V h + c; V is tied
+
+    def initial_state(self, summary: Tensor):
+        """Decoder state from the title summary: h0 = tanh(W s), c0 = 0."""
+        B = summary.shape[0]
+        h0 = torch.tanh(self.init_h(summary)).view(B, self.cfg.layers, self.cfg.hidden)  # (B, L, H)
+        h0 = h0.transpose(0, 1).contiguous()  # (L, B, H)
+        return (h0, torch.zeros_like(h0)) if self.cfg.cell == "lstm" else h0
+
+    def encode(self, titles: Tensor) -> tuple[Tensor, Tensor, Tensor, object]:
+        """titles (B, M) -> keys (B, M, H), states (B, M, 2E), mask (B, M), decoder state."""
+        states, mask, summary = self.encoder(titles)
+        keys = self.attn(states)  # (B, M, H): W_a s, precomputed once per title
+        return keys, states, mask, self.initial_state(summary)
+
+    def logits(self, h: Tensor, keys: Tensor, states: Tensor, mask: Tensor) -> Tensor:
+        """Attend and project. h (B, T, H) -> o (B, T, V)."""
+        scores = h @ keys.transpose(1, 2)  # (B, T, M)
+        scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
+        ctx = torch.softmax(scores, dim=-1) @ states  # (B, T, 2E)
+        mixed = torch.tanh(self.combine(torch.cat([h, ctx], dim=-1)))  # (B, T, emb)
+        return F.linear(self.drop(mixed), self.embed.weight, self.out_bias)  # (B, T, V)
+
+    def embed_inputs(self, ids: Tensor, forms: Tensor) -> Tensor:
+        """ids (B, T), forms (B,) -> x (B, T, emb): character plus form embedding."""
+        return self.drop(self.embed(ids) + self.form_embed(forms).unsqueeze(1))
+
+    def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
+        """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
+        keys, states, mask, state = self.encode(batch.titles)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms), state)  # (B, T, H)
+        o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
+        loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
+        return loss, (batch.targets != -100).sum()
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
