@@ -1,0 +1,203 @@
+"""``check(text, lenient=False) -> Report``: is a poem a regulated 绝句 or 律诗?
+
+The text is split and shape-checked (:mod:`.text`), looked up (:mod:`.lexicon`, simplified input
+converted to traditional), its rhyme group chosen (:mod:`.rhyme`) and its pattern inferred couplet by
+couplet (:mod:`.inference`). This module turns that into a :class:`~.report.Report`: issues with
+PROSODY.md's identifiers and Chinese messages, and per character its tones, the required tone and a
+verdict. Rhythm slips (positions 2, 4, 6) are named ``shi_dui`` when a line copies its partner's tone,
+``shi_nian`` at position 2 of a couplet's first line that differs from the line before, else ``tone``.
+It never raises on a string; a non-string raises :class:`~tangshi.errors.InputError`.
+"""
+from __future__ import annotations
+
+from tangshi.errors import InputError
+from tangshi.prosody import rhyme
+from tangshi.prosody.forms import opposite
+from tangshi.prosody.inference import TONE_STR, LineEval, Poem, infer
+from tangshi.prosody.lexicon import P, Z, Lexicon, load, to_traditional
+from tangshi.prosody.messages import message
+from tangshi.prosody.report import Issue, LineReport, Report
+from tangshi.prosody.rules import RHYTHM, line_findings
+from tangshi.prosody.text import detect_form, shape_problem, split_lines
+
+
+def _traditional(lines: list[str]) -> list[str]:
+    joined = to_traditional("".join(lines))
+    out, i = [], 0
+    for line in lines:
+        out.append(joined[i:i + len(line)])
+        i += len(line)
+    return out
+
+
+def _line_report(lex: Lexicon, text: str, trad: str, masks: list[int], required: str,
+                 verdicts: list[str], rhymes: bool) -> LineReport:
+    readings = tuple(tuple(lex.groups[g].name for g in lex.lookup(c)) for c in trad)
+    return LineReport(text, tuple(TONE_STR[m] for m in masks), tuple(required), tuple(verdicts),
+                      readings, rhymes)
+
+
+def _unknown(lines: list[str], masks: list[list[int]]) -> list[Issue]:
+    return [Issue("unknown_char", i + 1, j + 1, message("unknown_char", ch=ch))
+            for i, line in enumerate(lines) for j, ch in enumerate(line) if masks[i][j] == 0]
+
+
+def _bad_shape(lex, lines, trad, masks, problem, lenient) -> Report:
+    reports = tuple(_line_report(lex, t, tr, m, "*" * len(t), ["unknown" if x == 0 else "free" for x in m], False)
+                    for t, tr, m in zip(lines, trad, masks))
+    errors = (Issue("bad_shape", None, None, problem), *_unknown(lines, masks))
+    return Report(None, None, None, reports, errors, (), lenient)
+
+
+def check(text: str, lenient: bool = False) -> Report:
+    """Check ``text`` (simplified or traditional, any punctuation) against PROSODY.md.
+
+    ``lenient``: a 多音字 counts as whichever reading fits; by default (strict) every reading must.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"a poem must be given as text (str), not {type(text).__name__}")
+    lex = load()
+    lines = split_lines(text)
+    trad = _traditional(lines)
+    masks = [[lex.tone_mask(c) for c in line] for line in trad]
+    problem = shape_problem(lines)
+    if problem:
+        return _bad_shape(lex, lines, trad, masks, problem, lenient)
+    form = detect_form(lines)
+    even_ends = [t[-1] for t in trad[1::2]]
+    ze = rhyme.is_ze_rhymed(lex, even_ends)
+    group = rhyme.ze_group(lex, even_ends) if ze else rhyme.choose_group(lex, even_ends, trad[0][-1])
+    poem = Poem(form, lines, trad, masks, not lenient, group, ze)
+    pattern, evals = infer(poem)
+    return _assemble(lex, poem, pattern, evals, lenient)
+
+
+def _rhythm_kind(i: int, pos: int, evals: list[LineEval]) -> str:
+    own = evals[i].tones[pos - 1]
+    if i % 2 == 1:
+        return "shi_dui" if own == evals[i - 1].tones[pos - 1] else "tone"
+    if i > 0 and pos == 2 and own != evals[i - 1].tones[1]:
+        return "shi_nian"
+    return "tone"
+
+
+def _finding_issue(poem: Poem, i: int, ev: LineEval, f) -> Issue:
+    line, n = poem.text[i], poem.form.n_chars
+    fields = {"pos": f.pos, "ch": line[f.pos - 1], "need": ev.ltype.template[f.pos - 1],
+              "rpos": n - 2, "tail": line[-3:], "first": f.pos - 2}
+    if f.kind == "gu_ping":
+        fields["rpos"] = f.pos + 2
+    return Issue(f.kind, i + 1, f.pos, message(f.kind, f.detail, **fields))
+
+
+def _line_issues(poem: Poem, evals: list[LineEval]) -> list[Issue]:
+    out: list[Issue] = []
+    for i, ev in enumerate(evals):
+        dui: list[int] = []
+        for f in ev.findings:
+            kind = _rhythm_kind(i, f.pos, evals) if f.kind == RHYTHM else f.kind
+            if kind == "shi_dui":
+                dui.append(f.pos)
+            elif kind == "tone" and f.kind == RHYTHM:
+                out.append(Issue("tone", i + 1, f.pos, message(
+                    "tone", pos=f.pos, ch=poem.text[i][f.pos - 1], need=ev.ltype.template[f.pos - 1])))
+            elif kind != "shi_nian":
+                out.append(_finding_issue(poem, i, ev, f))
+        if dui:
+            out.append(Issue("shi_dui", i + 1, dui[0], message("shi_dui", positions="、".join(map(str, dui)))))
+        if i % 2 == 0 and i > 0 and ev.tones[1] != evals[i - 1].tones[1]:
+            out.append(Issue("shi_nian", i + 1, 2, message(
+                "shi_nian", ch=poem.text[i][1], prev=poem.text[i - 1][1], need=evals[i - 1].tones[1])))
+    return out
+
+
+def _rhyme_issues(lex: Lexicon, poem: Poem, rhyme_lines: tuple[int, ...]) -> list[Issue]:
+    n = poem.form.n_chars
+    if poem.ze:
+        chars = "".join(f"「{t[-1]}」" for t in poem.text[1::2])
+        return [Issue("ze_rhyme", 2, n, message("ze_rhyme", chars=chars))]
+    if poem.group is None:
+        return []
+    out, seen = [], {}
+    group_name = lex.groups[poem.group].name
+    for i in rhyme_lines:
+        ch, trad = poem.text[i][-1], poem.trad[i][-1]
+        v = rhyme.judge(lex, trad, poem.group, i == 0, poem.strict)
+        own = "、".join(lex.groups[g].name for g in lex.lookup(trad) if lex.groups[g].ping)
+        if v.kind:
+            detail = "rhyme" if v.kind == "ambiguous" else v.detail
+            out.append(Issue(v.kind, i + 1, n, message(v.kind, detail, ch=ch, own=own, group=group_name)))
+        if trad in seen:
+            out.append(Issue("repeated_rhyme", i + 1, n, message("repeated_rhyme", ch=ch, first=seen[trad] + 1)))
+        seen.setdefault(trad, i)
+    return out
+
+
+def _flip(tones: str, p: int) -> str:
+    return tones[:p] + opposite(tones[p]) + tones[p + 1:]
+
+
+def _errors(tones: str, ev: LineEval) -> int:
+    return sum(f.error for f in line_findings(tones, ev.ltype, ev.rescued))
+
+
+def _ambiguous_notes(poem: Poem, evals: list[LineEval], rhyme_lines: tuple[int, ...]) -> list[Issue]:
+    """Where flipping a 多音字's reading changes the line's verdict."""
+    out = []
+    for i, ev in enumerate(evals):
+        for p, mask in enumerate(poem.masks[i]):
+            if mask != P | Z or (i in rhyme_lines and p == len(ev.tones) - 1):
+                continue
+            flipped = _errors(_flip(ev.tones, p), ev)
+            if flipped == ev.errors:
+                continue
+            mode = "strict" if poem.strict else "lenient"
+            out.append(Issue("ambiguous", i + 1, p + 1, message(
+                "ambiguous", mode, ch=poem.text[i][p], bad=ev.tones[p], good=ev.tones[p])))
+    return out
+
+
+def _required(ev: LineEval, rhymes: bool) -> str:
+    """Per position: the tone that causes fewer errors given the rest of the line, or ``*``."""
+    out = []
+    for p in range(len(ev.tones)):
+        if rhymes and p == len(ev.tones) - 1:
+            out.append("P")
+            continue
+        as_p = _errors(ev.tones[:p] + "P" + ev.tones[p + 1:], ev)
+        as_z = _errors(ev.tones[:p] + "Z" + ev.tones[p + 1:], ev)
+        out.append("*" if as_p == as_z else ("P" if as_p < as_z else "Z"))
+    return "".join(out)
+
+
+def _verdicts(masks: list[int], required: str, issues: list[Issue], ev: LineEval, line_no: int) -> list[str]:
+    marks = {}
+    for f in ev.findings:
+        if f.error:
+            marks[f.pos] = "error"
+    for x in issues:
+        if x.line == line_no and x.pos is not None:
+            rank = {"error": 3, "ambiguous": 2, "note": 1}
+            new = "error" if x.is_error else ("ambiguous" if x.kind == "ambiguous" else "note")
+            if rank[new] > rank.get(marks.get(x.pos, ""), 0):
+                marks[x.pos] = new
+    out = []
+    for p, (m, r) in enumerate(zip(masks, required), start=1):
+        out.append("unknown" if m == 0 else marks.get(p, "free" if r == "*" else "ok"))
+    return out
+
+
+def _assemble(lex: Lexicon, poem: Poem, pattern, evals: list[LineEval], lenient: bool) -> Report:
+    rhyme_lines = pattern.rhyme_lines
+    issues = (_unknown(poem.text, poem.masks) + _line_issues(poem, evals)
+              + _rhyme_issues(lex, poem, rhyme_lines) + _ambiguous_notes(poem, evals, rhyme_lines))
+    issues.sort(key=lambda x: (x.line or 0, x.pos or 0))
+    reports = []
+    for i, ev in enumerate(evals):
+        required = _required(ev, i in rhyme_lines)
+        verdicts = _verdicts(poem.masks[i], required, issues, ev, i + 1)
+        reports.append(_line_report(lex, poem.text[i], poem.trad[i], poem.masks[i], required, verdicts,
+                                    i in rhyme_lines))
+    group = lex.groups[poem.group].name if poem.group is not None else None
+    return Report(poem.form.name, pattern.name, group, tuple(reports),
+                  tuple(x for x in issues if x.is_error), tuple(x for x in issues if not x.is_error), lenient)
