@@ -1,0 +1,92 @@
+"""``tangshi lab``: run a diagnostic, save its figure, print its numbers (a table, or JSON).
+
+Thin: parse flags, validate them (user mistakes raise InputError), call the
+experiment, plot, print. torch and matplotlib are imported inside the handlers.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tangshi.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``lab`` with its sub-subcommands ``gradients`` and ``long-range``."""
+    lab = subparsers.add_parser("lab", help="diagnostics for learners: gradient flow, long-range memory",
+                                description=__doc__.splitlines()[0])
+    sub = lab.add_subparsers(dest="lab_command", metavar="DIAGNOSTIC", required=True)
+
+    grads = sub.add_parser("gradients", help="vanishing gradients through time, and clipping exploding ones")
+    grads.add_argument("--out", type=Path, default=Path("gradients.png"), help="PNG to write (default: %(default)s)")
+    grads.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
+    grads.add_argument("--seed", type=int, default=0, help="seed for data and init (default: %(default)s)")
+    grads.add_argument("--length", type=int, default=50,
+                       help="sequence length T of the gradient-flow panel (default: %(default)s)")
+    grads.add_argument("--hidden", type=int, default=64,
+                       help="hidden size H of the gradient-flow panel (default: %(default)s)")
+    grads.set_defaults(func=_gradients)
+
+    lr = sub.add_parser("long-range", help="cat/cats agreement: accuracy against distance, per cell type")
+    lr.add_argument("--out", type=Path, default=Path("long_range.png"), help="PNG to write (default: %(default)s)")
+    lr.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
+    lr.add_argument("--distances", default="1,2,4,8,16,32,64",
+                    help="comma-separated distances D to test (default: %(default)s)")
+    lr.add_argument("--steps", type=int, default=800,
+                    help="max training steps per cell type and distance (default: %(default)s)")
+    lr.add_argument("--seed", type=int, default=0, help="seed for data and init (default: %(default)s)")
+    lr.set_defaults(func=_long_range)
+
+
+def _positive(name: str, value: int, least: int = 1) -> int:
+    if value < least:
+        raise InputError(f"--{name} must be at least {least}; got {value}")
+    return value
+
+
+def parse_distances(text: str) -> tuple[int, ...]:
+    """'1,2,4' -> (1, 2, 4); anything else is an InputError naming the bad part."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise InputError(f"--distances needs comma-separated positive integers; got {text!r}")
+    for p in parts:
+        if not p.isdigit() or int(p) < 1:
+            raise InputError(f"--distances: {p!r} is not a positive integer")
+    return tuple(int(p) for p in parts)
+
+
+def _check_png(path: Path) -> Path:
+    if path.suffix.lower() != ".png":
+        raise InputError(f"--out must name a .png file; got {str(path)!r}")
+    return path
+
+
+def _gradients(args: argparse.Namespace) -> int:
+    out = _check_png(args.out)
+    length, hidden = _positive("length", args.length, 2), _positive("hidden", args.hidden)
+    from tangshi.lab import gradients, plots, report
+
+    norms = gradients.gradient_norms(length=length, hidden=hidden, seed=args.seed)
+    clipping = gradients.clipping_run(seed=args.seed)
+    plots.plot_gradients(norms, clipping, out)
+    if args.json:
+        print(report.to_json({"gradient_norms": norms, "clipping": clipping, "png": str(out)}))
+    else:
+        print(report.gradients_table(norms, clipping))
+        print(f"wrote {out}")
+    return 0
+
+
+def _long_range(args: argparse.Namespace) -> int:
+    out = _check_png(args.out)
+    distances, steps = parse_distances(args.distances), _positive("steps", args.steps)
+    from tangshi.lab import long_range, plots, report
+
+    result = long_range.run(distances=distances, steps=steps, seed=args.seed)
+    plots.plot_long_range(result, out)
+    if args.json:
+        print(report.to_json({**result, "png": str(out)}))
+    else:
+        print(report.long_range_table(result))
+        print(f"wrote {out}")
+    return 0
