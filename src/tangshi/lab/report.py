@@ -27,7 +27,7 @@ def gradients_table(norms: dict, clipping: dict) -> str:
               f"{'step':>5}  {'no clipping':>32}  {'clip to ' + str(cfg['clip']):>32}"]
     runs = clipping["runs"]
     steps = len(runs["clip"]["loss"])
-    for i in sorted({0, 1, 2, 5, 10, steps // 2, steps - 1}):
+    for i in sorted(i for i in {0, 1, 2, 5, 10, steps // 2, steps - 1} if i < steps):
         row = [f"{runs[k]['loss'][i]:8.3f} {_fmt(runs[k]['grad_norm'][i]):>11} "
                f"{_fmt(runs[k]['weight_norm'][i]):>11}" for k in ("no_clip", "clip")]
         lines.append(f"{i:>5}  {row[0]:>32}  {row[1]:>32}")
