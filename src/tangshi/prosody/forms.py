@@ -113,3 +113,8 @@ def required_tones(pattern: Pattern) -> tuple[str, ...]:
 def free_positions(pattern: Pattern) -> tuple[tuple[int, int], ...]:
     """1-based ``(line, pos)`` of every position the standard templates leave free."""
     return tuple((i + 1, j + 1) for i, t in enumerate(required_tones(pattern)) for j, c in enumerate(t) if c == FREE)
+
+
+def rhyme_positions(pattern: Pattern) -> tuple[tuple[int, int], ...]:
+    """1-based ``(line, pos)`` of the rhyme positions: even lines' ends, and line 1's if it rhymes."""
+    return tuple((i + 1, pattern.form.n_chars) for i in pattern.rhyme_lines)

@@ -111,16 +111,19 @@ def _opencc(config: str):
 
 
 def looks_simplified(text: str, lexicon: Lexicon | None = None) -> bool:
-    """True when ``text`` holds a character that only simplified script uses.
+    """True when ``text`` holds more simplified-only characters than traditional-only ones.
 
-    Such a character changes under ``s2t`` and is absent from the (traditional) lexicon. A text
-    without one is taken as traditional and kept as it is: ``s2t`` would turn its 干 into 幹, 后 into 後.
+    A simplified-only character changes under ``s2t`` and has no reading of its own (e.g. 风); a
+    traditional-only one changes under ``t2s`` (e.g. 風). A traditional text is kept as it is:
+    ``s2t`` would turn its 干 into 幹 and its 却 into 卻.
     """
     lex = lexicon or load()
-    converted = _opencc("s2t").convert(text)
-    if len(converted) != len(text):
-        return True
-    return any(a != b and not lex.knows(a) for a, b in zip(text, converted))
+    to_trad, to_simp = _opencc("s2t").convert(text), _opencc("t2s").convert(text)
+    if len(to_trad) != len(text) or len(to_simp) != len(text):
+        return len(to_trad) != len(text)
+    simplified_only = sum(a != b and not lex.knows(a) for a, b in zip(text, to_trad))
+    traditional_only = sum(a != b for a, b in zip(text, to_simp))
+    return simplified_only > traditional_only
 
 
 def to_traditional(text: str, simplified: bool | None = None) -> str:

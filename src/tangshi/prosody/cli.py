@@ -1,0 +1,62 @@
+"""``tangshi check``: check a poem against the rules of regulated verse (never imports torch)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tangshi.errors import InputError
+
+EPILOG = """\
+exit status: 0 when the poem follows the rules, 1 when it breaks one (or is not a
+绝句/律诗 shape), 2 on a usage error (e.g. no poem given).
+
+Lines may be separated by newlines, spaces or punctuation (，。！？；、 or ,.!?;);
+simplified and traditional characters are both accepted.
+examples:
+  tangshi check 白日依山尽，黄河入海流。欲穷千里目，更上一层楼。
+  echo 春眠不觉晓 处处闻啼鸟 夜来风雨声 花落知多少 | tangshi check --json
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``check`` subcommand."""
+    parser = subparsers.add_parser(
+        "check", help="check a poem against the rules of regulated verse",
+        description="Check a 绝句 or 律诗 against the tone and rhyme rules of regulated verse (平水韵).",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("text", nargs="?", default="-", metavar="TEXT",
+                        help="the poem; '-' or nothing reads it from standard input")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON (form, ok, pattern, rhyme_group, lines, errors, notes)")
+    parser.add_argument("--lenient", action="store_true",
+                        help="let a 多音字 take whichever reading fits (default: strict, every reading must fit)")
+    parser.set_defaults(func=handler)
+    return parser
+
+
+def _read(text: str) -> str:
+    if text != "-":
+        return text
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("no poem given: pass it as TEXT or pipe it on standard input")
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError as err:
+        raise InputError(f"standard input is not valid text: {err.reason}") from err
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Check the poem, print the report, return 0 (follows the rules) or 1 (breaks one)."""
+    from tangshi.prosody.checker import check
+    from tangshi.prosody.render import render, use_colour
+
+    text = _read(args.text)
+    if not text.strip():
+        raise InputError("no poem given: the text is empty")
+    report = check(text, lenient=args.lenient)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render(report, colour=use_colour(sys.stdout)))
+    return 0 if report.ok else 1

@@ -1,0 +1,252 @@
+"""Decoder constraints: which vocabulary items may come next, as batched boolean masks.
+
+Build the per-vocabulary tables once per model with :meth:`VocabProsody.from_vocab` (tone classes
+``ping``/``ze``/``ambiguous`` of shape ``(V,)`` and ``rhyme`` of shape ``(G, V)`` over the 30 平 groups),
+then decode ``B`` candidates together with a :class:`ConstraintState`, each with its own pattern,
+rhyme group, used rhymes and prefix::
+
+    from tangshi.prosody import patterns, FORM_BY_NAME
+    from tangshi.prosody.constraints import VocabProsody, ConstraintState
+
+    vp = VocabProsody.from_vocab(vocab_chars)              # once per model
+    pats = [patterns(FORM_BY_NAME["五言绝句"])[i % 4] for i in range(B)]
+    state = ConstraintState.start(vp, pats, rhyme_groups=None)   # None: any group, fixed by the 1st rhyme
+    while not state.done.all():
+        logits = model_step(...)                            # (B, V)
+        logits = logits.masked_fill(~state.mask(), float("-inf"))
+        state.advance(logits.argmax(-1))                    # (B,) token ids; line breaks are yours
+
+How it works: each line type has a few accepted templates over ``P``/``Z``/``*`` (:func:`line_templates`:
+the standard ones plus 孤平拗救 ``*PPZP`` and 特拗 ``PPZPZ``; no big 拗, whose rescue spans two lines).
+A candidate keeps the set of templates still *live* for its line; a character may come next if some
+live template admits every reading it has (strict) or one of them (lenient). So the 孤平 rule is a
+mask that depends on the prefix (after 仄 at position 1 of ``PPZZP``-type lines, position 3 must be
+平) and 三平尾 can never arise (position 3 of ``*ZZPP`` lines is 仄). Rhyme positions also need a
+reading in one of the candidate's still-possible groups and a character not yet rhymed. Strict mode
+never puts a 多音字 on a position unless both readings are allowed there; every poem decoded by
+obeying the masks passes :func:`tangshi.prosody.check` in strict mode (tests/prosody prove it).
+
+Everything per step is a few gathers and ``(B, V)`` boolean ops; see ``bench/prosody_masks.py``.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import torch
+
+from tangshi.errors import choice_error
+from tangshi.prosody.forms import TEMPLATES, LineType, Pattern, patterns
+from tangshi.prosody.lexicon import P, Z, _opencc, load, to_traditional
+
+VARIANT_TEMPLATES = {"a": ("*Z*PZ",), "B": ("PP*ZP", "*PPZP"), "b": ("*PPZZ", "PPZPZ"), "A": ("*ZZPP",)}
+PATTERNS = patterns()  # the 16, indexed in the tables below
+CLASSES = ("P", "Z", "PZ")  # class index 0, 1, 2; vocabulary items without a reading have none
+
+
+def line_templates(ltype: LineType, variants: bool = True) -> tuple[str, ...]:
+    """Accepted full-line templates for ``ltype`` (7-character lines get their 2-character head)."""
+    cores = VARIANT_TEMPLATES[ltype.core] if variants else (TEMPLATES[ltype.core],)
+    return cores if ltype.n == 5 else tuple("*" + ltype.pos2 + c for c in cores)
+
+
+def _admits(slot: str, cls: int, strict: bool) -> bool:
+    """Does a template slot (``P``/``Z``/``*``) admit a character of class ``cls``?"""
+    if cls == 2:  # both readings
+        return slot == "*" or not strict
+    return slot == "*" or slot == CLASSES[cls]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Vocabulary-independent lookup tables over (pattern, step, live-template bits, class)."""
+
+    allow: torch.Tensor  # (16, S, 4, 3) bool: class admitted at this step
+    next_live: torch.Tensor  # (16, S, 4, 3) long: live bits after taking that class
+    rhyme_step: torch.Tensor  # (16, S) bool
+    n_steps: torch.Tensor  # (16,) long
+    first_live: torch.Tensor  # (16,) long
+
+
+@lru_cache(maxsize=4)
+def tables(strict: bool, variants: bool) -> Tables:
+    """Build (once) the tables for a mode."""
+    max_steps = max(p.form.n_lines * p.form.n_chars for p in PATTERNS)
+    allow = torch.zeros(len(PATTERNS), max_steps, 4, 3, dtype=torch.bool)
+    next_live = torch.zeros(len(PATTERNS), max_steps, 4, 3, dtype=torch.long)
+    rhyme_step = torch.zeros(len(PATTERNS), max_steps, dtype=torch.bool)
+    firsts = []
+    for pi, pat in enumerate(PATTERNS):
+        per_line = [line_templates(t, variants) for t in pat.lines]
+        firsts.append((1 << len(per_line[0])) - 1)
+        n = pat.form.n_chars
+        for s in range(pat.form.n_lines * n):
+            line, j = divmod(s, n)
+            temps = per_line[line]
+            rhyme_step[pi, s] = j == n - 1 and line in pat.rhyme_lines
+            for live, cls in itertools.product(range(1 << len(temps)), range(3)):
+                keep = [k for k, t in enumerate(temps) if live >> k & 1 and _admits(t[j], cls, strict)]
+                allow[pi, s, live, cls] = bool(keep)
+                if j < n - 1:
+                    next_live[pi, s, live, cls] = sum(1 << k for k in keep)
+                elif line + 1 < pat.form.n_lines:
+                    next_live[pi, s, live, cls] = (1 << len(per_line[line + 1])) - 1
+    n_steps = torch.tensor([p.form.n_lines * p.form.n_chars for p in PATTERNS])
+    return Tables(allow, next_live, rhyme_step, n_steps, torch.tensor(firsts))
+
+
+def _candidates(char: str) -> set[str]:
+    """Every traditional form the checker may read ``char`` as, in either script."""
+    out = {char, to_traditional(char, simplified=False), to_traditional(char, simplified=True)}
+    return out | _preimages().get(char, set())
+
+
+@lru_cache(maxsize=1)
+def _preimages() -> dict[str, set[str]]:
+    """Simplified char -> the lexicon's traditional chars that ``t2s`` maps to it (干 <- 乾 幹 干)."""
+    out: dict[str, set[str]] = {}
+    t2s = _opencc("t2s")
+    for char in load().readings:
+        out.setdefault(t2s.convert(char), set()).add(char)
+    return out
+
+
+@dataclass(frozen=True)
+class VocabProsody:
+    """Tone classes and rhyme groups of a vocabulary, as torch bool tensors (build once per model).
+
+    ``ping``/``ze``/``ambiguous`` (V,): readings only 平 / only 仄 / both (a 多音字, or a character
+    whose script conversion depends on context, e.g. 干 -> 乾 or 幹). Items with no reading (special
+    tokens, punctuation, unknown characters) are in none of them and never allowed in a poem.
+    ``rhyme`` (G, V): a 平 reading in group ``group_names[g]`` (under every conversion of the item).
+    ``canon`` (V,): one id per simplified form, so that a rhyme is never repeated in another script.
+    """
+
+    chars: tuple[str, ...]
+    ping: torch.Tensor
+    ze: torch.Tensor
+    ambiguous: torch.Tensor
+    rhyme: torch.Tensor
+    canon: torch.Tensor
+    group_names: tuple[str, ...]
+
+    @classmethod
+    def from_vocab(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
+        """Tables for a vocabulary given as its items in id order (multi-char items get no reading)."""
+        lex = load()
+        ping_groups = [g for g in lex.groups if g.ping]
+        col = {g.index: k for k, g in enumerate(ping_groups)}
+        masks, rhyme, canon_ids = [], torch.zeros(len(ping_groups), len(chars), dtype=torch.bool), []
+        first_seen: dict[str, int] = {}
+        t2s = _opencc("t2s")
+        for v, item in enumerate(chars):
+            forms = [f for f in (_candidates(item) if len(item) == 1 else ()) if lex.lookup(f)]
+            mask = 0
+            for form in forms:
+                mask |= lex.tone_mask(form)
+            masks.append(mask)
+            shared = set.intersection(*({g for g in lex.lookup(f) if g in col} for f in forms)) if forms else set()
+            for gid in shared:  # a rhyme only where every reading of the item agrees
+                rhyme[col[gid], v] = True
+            canon_ids.append(first_seen.setdefault(t2s.convert(item), v))
+        m = torch.tensor(masks, dtype=torch.long)
+        return cls(tuple(chars), (m == P).to(device), (m == Z).to(device), (m == P | Z).to(device),
+                   rhyme.to(device), torch.tensor(canon_ids, device=device), tuple(g.name for g in ping_groups))
+
+    @property
+    def classes(self) -> torch.Tensor:
+        """(3, V) bool: rows ``ping``, ``ze``, ``ambiguous``."""
+        return torch.stack([self.ping, self.ze, self.ambiguous])
+
+    def group_index(self, name: str | int) -> int:
+        """Index into ``rhyme`` of a 平 group given by name (一東 …) or index."""
+        if isinstance(name, int) and 0 <= name < len(self.group_names):
+            return name
+        if name in self.group_names:
+            return self.group_names.index(name)
+        raise choice_error("rhyme group", name, self.group_names)
+
+
+@dataclass
+class ConstraintState:
+    """The constraint state of ``B`` candidates decoded together; :meth:`mask` then :meth:`advance`.
+
+    ``step`` (B,) counts the characters placed; ``done`` (B,) is true once a candidate's poem is full.
+    ``groups`` (B, G) are the rhyme groups each candidate may still use; ``used`` (B, V) its rhymes.
+    """
+
+    vocab: VocabProsody
+    tables: Tables
+    pattern: torch.Tensor  # (B,) index into PATTERNS
+    step: torch.Tensor  # (B,)
+    live: torch.Tensor  # (B,) template bits of the current line
+    groups: torch.Tensor  # (B, G) bool
+    used: torch.Tensor  # (B, V) bool
+    strict: bool = True
+
+    @classmethod
+    def start(cls, vocab: VocabProsody, pats: Sequence[Pattern], rhyme_groups: Sequence[str | int | None] | None = None,
+              strict: bool = True, variants: bool = True) -> "ConstraintState":
+        """A fresh state: one candidate per pattern; ``rhyme_groups[b]`` a 平 group or ``None`` (any)."""
+        device = vocab.ping.device
+        idx = torch.tensor([PATTERNS.index(p) for p in pats], device=device)
+        tabs = _to(tables(strict, variants), device)
+        groups = torch.zeros(len(pats), len(vocab.group_names), dtype=torch.bool, device=device)
+        for b, name in enumerate(rhyme_groups or [None] * len(pats)):
+            if name is None:
+                groups[b] = _viable(vocab, pats[b], strict)
+            else:
+                groups[b, vocab.group_index(name)] = True
+        return cls(vocab, tabs, idx, torch.zeros_like(idx), tabs.first_live[idx].clone(), groups,
+                   torch.zeros(len(pats), len(vocab.chars), dtype=torch.bool, device=device), strict)
+
+    @property
+    def done(self) -> torch.Tensor:
+        return self.step >= self.tables.n_steps[self.pattern]  # (B,)
+
+    def _rhyme_chars(self) -> torch.Tensor:
+        rhyme = self.vocab.rhyme if not self.strict else self.vocab.rhyme & self.vocab.ping
+        return (self.groups.float() @ rhyme.float()) > 0  # (B, G) @ (G, V) -> (B, V)
+
+    def mask(self) -> torch.Tensor:
+        """(B, V) bool: the items each candidate may place next (all false once done)."""
+        step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
+        allow = self.tables.allow[self.pattern, step, self.live]  # (B, 3)
+        out = (allow.float() @ self.vocab.classes.float()) > 0  # (B, 3) @ (3, V) -> (B, V)
+        at_rhyme = self.tables.rhyme_step[self.pattern, step] & ~self.done  # (B,)
+        if at_rhyme.any():
+            out = torch.where(at_rhyme[:, None], out & self._rhyme_chars() & ~self.used, out)
+        return out & ~self.done[:, None]
+
+    def advance(self, tokens: torch.Tensor) -> None:
+        """Place ``tokens`` (B,) — each must be allowed by :meth:`mask` (finished candidates: ignored)."""
+        active = ~self.done
+        cls = torch.stack([self.vocab.ping, self.vocab.ze, self.vocab.ambiguous]).float().argmax(0)[tokens]  # (B,)
+        step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
+        at_rhyme = self.tables.rhyme_step[self.pattern, step] & active
+        if at_rhyme.any():
+            self.groups[at_rhyme] &= self.vocab.rhyme[:, tokens[at_rhyme]].T  # (R, G)
+            canon = self.vocab.canon
+            self.used[at_rhyme] |= canon[None, :] == canon[tokens[at_rhyme]][:, None]  # (R, V)
+        new_live = self.tables.next_live[self.pattern, step, self.live, cls]
+        self.live = torch.where(active, new_live, self.live)
+        self.step = self.step + active.long()
+
+    def position(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """1-based (line, pos) of the next character of each candidate, (B,) each."""
+        n = torch.tensor([p.form.n_chars for p in PATTERNS], device=self.step.device)[self.pattern]
+        return self.step // n + 1, self.step % n + 1
+
+
+def _to(t: Tables, device: torch.device) -> Tables:
+    return Tables(*(x.to(device) for x in (t.allow, t.next_live, t.rhyme_step, t.n_steps, t.first_live)))
+
+
+def _viable(vocab: VocabProsody, pat: Pattern, strict: bool) -> torch.Tensor:
+    """(G,) groups with enough distinct rhymes (of the mode's kind) for every rhyme position."""
+    rhyme = vocab.rhyme & vocab.ping if strict else vocab.rhyme
+    need = len(pat.rhyme_lines)
+    counts = torch.tensor([len(set(vocab.canon[row].tolist())) for row in rhyme])
+    return counts >= need
