@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 import torch
@@ -43,7 +43,10 @@ from tangshi.prosody.lexicon import P, Z, _opencc, load, to_traditional
 
 VARIANT_TEMPLATES = {"a": ("*Z*PZ",), "B": ("PP*ZP", "*PPZP"), "b": ("*PPZZ", "PPZPZ"), "A": ("*ZZPP",)}
 PATTERNS = patterns()  # the 16, indexed in the tables below
-CLASSES = ("P", "Z", "PZ")  # class index 0, 1, 2; vocabulary items without a reading have none
+# Tone classes of a vocabulary item (items without a reading have none). "Mixed" items have both
+# readings once every conversion is counted; lenient mode may still place them where *each*
+# conversion has a fitting reading (``may_ping`` / ``may_ze``).
+CLASSES = ("P", "Z", "mixed, may be P or Z", "mixed, may be P", "mixed, may be Z", "mixed")
 
 
 def line_templates(ltype: LineType, variants: bool = True) -> tuple[str, ...]:
@@ -53,29 +56,40 @@ def line_templates(ltype: LineType, variants: bool = True) -> tuple[str, ...]:
 
 
 def _admits(slot: str, cls: int, strict: bool) -> bool:
-    """Does a template slot (``P``/``Z``/``*``) admit a character of class ``cls``?"""
-    if cls == 2:  # both readings
-        return slot == "*" or not strict
-    return slot == "*" or slot == CLASSES[cls]
+    """Does a template slot (``P``/``Z``/``*``) admit a character of class ``cls`` (see CLASSES)?"""
+    if slot == "*":
+        return True
+    if cls < 2:
+        return slot == "PZ"[cls]
+    if strict:  # a 多音字 only where both readings are allowed
+        return False
+    return slot in {2: "PZ", 3: "P", 4: "Z", 5: ""}[cls]
 
 
 @dataclass(frozen=True)
 class Tables:
     """Vocabulary-independent lookup tables over (pattern, step, live-template bits, class)."""
 
-    allow: torch.Tensor  # (16, S, 4, 3) bool: class admitted at this step
-    next_live: torch.Tensor  # (16, S, 4, 3) long: live bits after taking that class
+    allow: torch.Tensor  # (16, S, 4, C) bool: class admitted at this step
+    next_live: torch.Tensor  # (16, S, 4, C) long: live bits after taking that class
     rhyme_step: torch.Tensor  # (16, S) bool
     n_steps: torch.Tensor  # (16,) long
     first_live: torch.Tensor  # (16,) long
+
+    @cached_property
+    def allow_code(self) -> torch.Tensor:
+        """(16, S, 4) long: :attr:`allow` as a bitmask over classes (a row of ``code_masks``)."""
+        weights = 1 << torch.arange(self.allow.shape[-1], device=self.allow.device)
+        return (self.allow.long() * weights).sum(-1)
 
 
 @lru_cache(maxsize=4)
 def tables(strict: bool, variants: bool) -> Tables:
     """Build (once) the tables for a mode."""
     max_steps = max(p.form.n_lines * p.form.n_chars for p in PATTERNS)
-    allow = torch.zeros(len(PATTERNS), max_steps, 4, 3, dtype=torch.bool)
-    next_live = torch.zeros(len(PATTERNS), max_steps, 4, 3, dtype=torch.long)
+    shape = (len(PATTERNS), max_steps, 4, len(CLASSES))
+    allow = torch.zeros(shape, dtype=torch.bool)
+    next_live = torch.zeros(shape, dtype=torch.long)
     rhyme_step = torch.zeros(len(PATTERNS), max_steps, dtype=torch.bool)
     firsts = []
     for pi, pat in enumerate(PATTERNS):
@@ -86,7 +100,7 @@ def tables(strict: bool, variants: bool) -> Tables:
             line, j = divmod(s, n)
             temps = per_line[line]
             rhyme_step[pi, s] = j == n - 1 and line in pat.rhyme_lines
-            for live, cls in itertools.product(range(1 << len(temps)), range(3)):
+            for live, cls in itertools.product(range(1 << len(temps)), range(len(CLASSES))):
                 keep = [k for k, t in enumerate(temps) if live >> k & 1 and _admits(t[j], cls, strict)]
                 allow[pi, s, live, cls] = bool(keep)
                 if j < n - 1:
@@ -120,6 +134,7 @@ class VocabProsody:
     ``ping``/``ze``/``ambiguous`` (V,): readings only 平 / only 仄 / both (a 多音字, or a character
     whose script conversion depends on context, e.g. 干 -> 乾 or 幹). Items with no reading (special
     tokens, punctuation, unknown characters) are in none of them and never allowed in a poem.
+    ``may_ping``/``may_ze`` (V,): every conversion of the item has a 平 / 仄 reading (lenient mode).
     ``rhyme`` (G, V): a 平 reading in group ``group_names[g]`` (under every conversion of the item).
     ``canon`` (V,): one id per simplified form, so that a rhyme is never repeated in another script.
     """
@@ -131,6 +146,8 @@ class VocabProsody:
     rhyme: torch.Tensor
     canon: torch.Tensor
     group_names: tuple[str, ...]
+    may_ping: torch.Tensor
+    may_ze: torch.Tensor
 
     @classmethod
     def from_vocab(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
@@ -143,22 +160,58 @@ class VocabProsody:
         t2s = _opencc("t2s")
         for v, item in enumerate(chars):
             forms = [f for f in (_candidates(item) if len(item) == 1 else ()) if lex.lookup(f)]
-            mask = 0
+            mask, common = 0, P | Z
             for form in forms:
                 mask |= lex.tone_mask(form)
-            masks.append(mask)
+                common &= lex.tone_mask(form)
+            masks.append((mask, common if forms else 0))
             shared = set.intersection(*({g for g in lex.lookup(f) if g in col} for f in forms)) if forms else set()
             for gid in shared:  # a rhyme only where every reading of the item agrees
                 rhyme[col[gid], v] = True
             canon_ids.append(first_seen.setdefault(t2s.convert(item), v))
-        m = torch.tensor(masks, dtype=torch.long)
+        m, c = torch.tensor(masks, dtype=torch.long).T if masks else torch.zeros(2, 0, dtype=torch.long)
         return cls(tuple(chars), (m == P).to(device), (m == Z).to(device), (m == P | Z).to(device),
-                   rhyme.to(device), torch.tensor(canon_ids, device=device), tuple(g.name for g in ping_groups))
+                   rhyme.to(device), torch.tensor(canon_ids, dtype=torch.long, device=device),
+                   tuple(g.name for g in ping_groups), (c & P > 0).to(device), (c & Z > 0).to(device))
 
-    @property
+    @cached_property
     def classes(self) -> torch.Tensor:
-        """(3, V) bool: rows ``ping``, ``ze``, ``ambiguous``."""
-        return torch.stack([self.ping, self.ze, self.ambiguous])
+        """(C, V) bool, one row per class of ``CLASSES``."""
+        mixed, p, z = self.ambiguous, self.may_ping, self.may_ze
+        return torch.stack([self.ping, self.ze, mixed & p & z, mixed & p & ~z, mixed & ~p & z, mixed & ~p & ~z])
+
+    @cached_property
+    def class_index(self) -> torch.Tensor:
+        """(V,) long: each item's class (items without a reading get 0 but are never allowed)."""
+        return self.classes.float().argmax(0)
+
+    @cached_property
+    def code_masks(self) -> torch.Tensor:
+        """(2**C, V) bool: row ``code`` allows the items whose class bit is set in ``code``.
+
+        A step's mask is then one row per candidate, gathered: a copy, not a per-item computation.
+        """
+        codes = torch.arange(1 << len(CLASSES), device=self.ping.device)
+        bits = (codes[:, None] >> torch.arange(len(CLASSES), device=codes.device)) & 1  # (2**C, C)
+        return (bits.float() @ self.classes.float()) > 0  # (2**C, C) @ (C, V)
+
+    def group_masks(self, gbits: torch.Tensor, strict: bool) -> torch.Tensor:
+        """(N, V) bool: items that rhyme in one of the groups in each bitmask of ``gbits`` (N,)."""
+        distinct, inverse = torch.unique(gbits, return_inverse=True)
+        rows = torch.stack([(self.rhyme_bits(strict) & int(b)) != 0 for b in distinct])  # (D, V)
+        return rows.index_select(0, inverse)
+
+    def rhyme_bits(self, strict: bool) -> torch.Tensor:
+        """(V,) int64: bit g set when the item rhymes in group g (strict: and reads 平 alone)."""
+        return self._bits_strict if strict else self._bits_lenient
+
+    @cached_property
+    def _bits_strict(self) -> torch.Tensor:
+        return _bits(self.rhyme & self.ping)
+
+    @cached_property
+    def _bits_lenient(self) -> torch.Tensor:
+        return _bits(self.rhyme)
 
     def group_index(self, name: str | int) -> int:
         """Index into ``rhyme`` of a 平 group given by name (一東 …) or index."""
@@ -192,7 +245,7 @@ class ConstraintState:
         """A fresh state: one candidate per pattern; ``rhyme_groups[b]`` a 平 group or ``None`` (any)."""
         device = vocab.ping.device
         idx = torch.tensor([PATTERNS.index(p) for p in pats], device=device)
-        tabs = _to(tables(strict, variants), device)
+        tabs = _on_device(strict, variants, str(device))
         groups = torch.zeros(len(pats), len(vocab.group_names), dtype=torch.bool, device=device)
         for b, name in enumerate(rhyme_groups or [None] * len(pats)):
             if name is None:
@@ -206,24 +259,22 @@ class ConstraintState:
     def done(self) -> torch.Tensor:
         return self.step >= self.tables.n_steps[self.pattern]  # (B,)
 
-    def _rhyme_chars(self) -> torch.Tensor:
-        rhyme = self.vocab.rhyme if not self.strict else self.vocab.rhyme & self.vocab.ping
-        return (self.groups.float() @ rhyme.float()) > 0  # (B, G) @ (G, V) -> (B, V)
-
     def mask(self) -> torch.Tensor:
         """(B, V) bool: the items each candidate may place next (all false once done)."""
+        done = self.done
         step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
-        allow = self.tables.allow[self.pattern, step, self.live]  # (B, 3)
-        out = (allow.float() @ self.vocab.classes.float()) > 0  # (B, 3) @ (3, V) -> (B, V)
-        at_rhyme = self.tables.rhyme_step[self.pattern, step] & ~self.done  # (B,)
-        if at_rhyme.any():
-            out = torch.where(at_rhyme[:, None], out & self._rhyme_chars() & ~self.used, out)
-        return out & ~self.done[:, None]
+        code = self.tables.allow_code[self.pattern, step, self.live].masked_fill(done, 0)  # (B,)
+        out = self.vocab.code_masks.index_select(0, code)  # (B, V)
+        rows = (self.tables.rhyme_step[self.pattern, step] & ~done).nonzero().squeeze(1)  # (R,)
+        if rows.numel():
+            fits = self.vocab.group_masks(_bits(self.groups[rows].T), self.strict)  # (R, V)
+            out[rows] = out[rows] & fits & ~self.used[rows]
+        return out
 
     def advance(self, tokens: torch.Tensor) -> None:
         """Place ``tokens`` (B,) — each must be allowed by :meth:`mask` (finished candidates: ignored)."""
         active = ~self.done
-        cls = torch.stack([self.vocab.ping, self.vocab.ze, self.vocab.ambiguous]).float().argmax(0)[tokens]  # (B,)
+        cls = self.vocab.class_index[tokens]  # (B,)
         step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
         at_rhyme = self.tables.rhyme_step[self.pattern, step] & active
         if at_rhyme.any():
@@ -240,7 +291,15 @@ class ConstraintState:
         return self.step // n + 1, self.step % n + 1
 
 
-def _to(t: Tables, device: torch.device) -> Tables:
+def _bits(rows: torch.Tensor) -> torch.Tensor:
+    """(G, N) bool -> (N,) int64 with bit g set where row g is true (G <= 62)."""
+    weights = 1 << torch.arange(rows.shape[0], device=rows.device, dtype=torch.long)  # (G,)
+    return (rows.long() * weights[:, None]).sum(0)
+
+
+@lru_cache(maxsize=8)
+def _on_device(strict: bool, variants: bool, device: str) -> Tables:
+    t = tables(strict, variants)
     return Tables(*(x.to(device) for x in (t.allow, t.next_live, t.rhyme_step, t.n_steps, t.first_live)))
 
 
