@@ -1,0 +1,95 @@
+"""From poems to padded batches for teacher-forced training.
+
+A poem becomes ``<bos> y1 … yT`` as input and ``y1 … yT <eos>`` as target: at each step
+the network sees the true previous character (teacher forcing). Punctuation (，。) stays
+in the sequence, so the model learns where lines end. Titles are read by the encoder;
+in training a title is dropped (replaced by an empty one) with probability
+``title_drop``, so the same model also writes without a title.
+
+Batches are bucketed by length — poems of similar length share a batch, so little
+compute goes to padding — and shuffled by a generator seeded with (seed, epoch), so
+the order is the same on every machine and after every resume. Under DDP each rank
+takes its own shard of every global batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from tangshi.corpus.build import Poem
+from tangshi.corpus.clean import FORMS
+from tangshi.corpus.vocab import Vocab
+from tangshi.model import TITLE_MAX, Batch
+
+IGNORE = -100  # target id masked out of the loss
+
+
+def form_id(form: str) -> int:
+    """The index of a shape label in :data:`tangshi.corpus.clean.FORMS`."""
+    return FORMS.index(form)
+
+
+def encode_title(title: str, vocab: Vocab) -> list[int]:
+    """``<bos>`` followed by the title's first :data:`TITLE_MAX` known characters."""
+    return [vocab.bos] + [i for i in vocab.encode(title.replace(" ", "")) if i != vocab.unk][:TITLE_MAX]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A split, encoded once: ids per poem, ready to batch."""
+
+    titles: list[list[int]]
+    bodies: list[list[int]]  # y1 … yT <eos>, truncated to max_len
+    forms: list[int]
+
+    def __len__(self) -> int:
+        return len(self.bodies)
+
+    @property
+    def tokens(self) -> int:
+        return sum(len(b) for b in self.bodies)
+
+
+def encode_poems(poems: list[Poem], vocab: Vocab, max_len: int) -> Encoded:
+    """Encode poems (title, body, form) with ``vocab``; bodies longer than ``max_len`` are cut."""
+    bodies = [(vocab.encode(p.body) + [vocab.eos])[:max_len] for p in poems]
+    return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems])
+
+
+def bucket_batches(data: Encoded, batch_size: int, seed: int, epoch: int, shuffle: bool = True) -> list[list[int]]:
+    """Index lists of ``batch_size`` poems of similar length, in a reproducible order."""
+    g = torch.Generator().manual_seed(seed * 100_003 + epoch)
+    order = torch.randperm(len(data), generator=g).tolist() if shuffle else list(range(len(data)))
+    chunk = batch_size * 50  # sort within chunks: similar lengths, still random across chunks
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start:start + chunk], key=lambda i: len(data.bodies[i]))
+        batches += [part[k:k + batch_size] for k in range(0, len(part), batch_size)]
+    if shuffle:
+        perm = torch.randperm(len(batches), generator=g).tolist()
+        batches = [batches[k] for k in perm]
+    return batches
+
+
+PAD_MULTIPLE = 8  # fewer distinct shapes → oneDNN reuses its compiled RNN primitives
+
+
+def _pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    width = -(-max(len(r) for r in rows) // PAD_MULTIPLE) * PAD_MULTIPLE
+    out = torch.full((len(rows), width), value, dtype=torch.long)
+    for k, r in enumerate(rows):
+        out[k, : len(r)] = torch.tensor(r, dtype=torch.long)
+    return out
+
+
+def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
+            generator: torch.Generator | None = None) -> Batch:
+    """Pad one batch; drop titles with probability ``title_drop`` (using ``generator``)."""
+    drop = torch.rand(len(idx), generator=generator) < title_drop if title_drop > 0 else torch.zeros(len(idx), dtype=torch.bool)
+    titles = [[bos] if d else data.titles[i] for i, d in zip(idx, drop.tolist())]
+    bodies = [data.bodies[i] for i in idx]
+    targets = _pad(bodies, IGNORE)  # (B, T)
+    inputs = _pad([[bos] + b[:-1] for b in bodies], 0)  # (B, T)
+    forms = torch.tensor([data.forms[i] for i in idx], dtype=torch.long)  # (B,)
+    return Batch(_pad(titles, 0), forms, inputs, targets)

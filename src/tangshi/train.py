@@ -1,0 +1,315 @@
+"""Back-propagation through time with teacher forcing, and the guards it needs.
+
+The trainer knows nothing about the network beyond ``loss_sum, n_tokens = model(batch)``:
+
+- AdamW, linear warm-up then cosine decay (:func:`lr_at`);
+- gradient clipping by global norm — the tutorial's cure for exploding gradients —
+  with the pre-clip norm logged every step;
+- a NaN guard: a non-finite loss or gradient (the symptom of explosion) skips the update;
+  after ``bad_step_limit`` bad steps in a row the last good checkpoint is reloaded and the
+  learning rate halved;
+- checkpoints every ``eval_every`` steps (best by valid loss + the last ``keep_last``),
+  written atomically, resumable exactly (data order, dropout RNG, optimizer moments);
+- DistributedDataParallel when launched by torchrun: every rank reads its own shard of
+  each global batch; rank 0 logs and writes checkpoints.
+
+No PackedSequence: padded batches keep the fused kernels; padding is masked in the loss.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import torch
+import torch.distributed as dist
+
+from tangshi import checkpoint
+from tangshi.corpus.vocab import Vocab
+from tangshi.data import Encoded, bucket_batches, collate
+from tangshi.errors import CheckpointError, choice_error
+from tangshi.model import Poet
+
+DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of a training run; saved in each checkpoint."""
+
+    out: str = "runs/poet"
+    steps: int = 20_000
+    batch_size: int = 64
+    lr: float = 2e-3
+    min_lr_ratio: float = 0.05
+    warmup: int = 300
+    weight_decay: float = 0.01
+    clip: float = 1.0             # max global grad norm; 0 disables clipping
+    title_drop: float = 0.25
+    max_len: int = 128
+    eval_every: int = 500
+    log_every: int = 50
+    keep_last: int = 3
+    bad_step_limit: int = 3
+    device: str = "auto"
+    precision: str = "auto"
+    seed: int = 1234
+    inject_nan: tuple[int, ...] = field(default_factory=tuple)  # steps whose loss is made NaN
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise choice_error("device", self.device, DEVICES)
+        if self.precision not in PRECISIONS:
+            raise choice_error("precision", self.precision, PRECISIONS)
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up to ``lr``, then cosine decay to ``lr * min_lr_ratio`` at ``steps``."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` → CUDA when present, else CPU; under torchrun, this rank's GPU."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise choice_error("device (CUDA is not available here)", name, ("auto", "cpu"))
+    if name == "cpu" or (name == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    return torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+
+
+def cpu_has_bf16() -> bool:
+    """True on CPUs with AMX or AVX512-BF16, where bf16 autocast pays off."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def resolve_precision(name: str, device: torch.device) -> torch.dtype:
+    """``auto`` → bf16 on CUDA and on bf16-capable CPUs, fp32 otherwise."""
+    if name == "auto":
+        return torch.bfloat16 if device.type == "cuda" or cpu_has_bf16() else torch.float32
+    return torch.bfloat16 if name == "bf16" else torch.float32
+
+
+@dataclass
+class Counters:
+    """The trainer's own state, saved for exact resume."""
+
+    step: int = 0
+    epoch: int = 0
+    batch_in_epoch: int = 0
+    best_valid: float = float("inf")
+    bad_streak: int = 0
+    skipped: int = 0
+    recoveries: int = 0
+    lr_scale: float = 1.0
+    last_good: str | None = None
+
+
+class Trainer:
+    """Trains ``model`` on ``train`` and evaluates on ``valid`` (see the module docstring)."""
+
+    def __init__(self, model: Poet, vocab: Vocab, train: Encoded, valid: Encoded, cfg: TrainConfig,
+                 log: Callable[[dict], None] | None = None) -> None:
+        self.cfg, self.vocab, self.train_data, self.valid_data = cfg, vocab, train, valid
+        self.rank = dist.get_rank() if dist.is_initialized() else 0
+        self.world = dist.get_world_size() if dist.is_initialized() else 1
+        self.device = resolve_device(cfg.device)
+        self.dtype = resolve_precision(cfg.precision, self.device)
+        self.model = model.to(self.device)
+        self.net = model
+        if self.world > 1:
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            self.net = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
+        decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+        no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+        self.opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                                      {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+        self.c = Counters()
+        self.out = Path(cfg.out)
+        self._log = log or (lambda rec: None)
+        self.bar = None
+        self._injected: set[int] = set()
+
+    # ----- logging and checkpoints -------------------------------------------------
+    def log(self, rec: dict) -> None:
+        """Append one record to ``log.jsonl`` (rank 0) and pass it to the callback."""
+        if self.rank != 0:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        with open(self.out / "log.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps(rec) + "\n")
+        self._log(rec)
+
+    def _train_state(self) -> dict:
+        tensors, rest = checkpoint.optimizer_state(self.opt)
+        tensors["rng.cpu"] = torch.get_rng_state()
+        if self.device.type == "cuda":
+            tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
+        return {"tensors": tensors, "json": {"optimizer": rest, "counters": asdict(self.c)}}
+
+    def save(self, metrics: dict) -> Path:
+        """Write ``ckpt-<step>``; keep the best and the last ``keep_last`` (rank 0 only)."""
+        path = self.out / f"ckpt-{self.c.step:07d}"
+        if self.c.bad_streak == 0:  # a checkpoint taken mid-streak is not one to return to
+            self.c.last_good = str(path)
+        if self.rank == 0:
+            meta = {"step": self.c.step, "metrics": metrics, "train": asdict(self.cfg)}
+            checkpoint.save(path, self.model, self.vocab, meta, self._train_state())
+            if "valid_loss" in metrics and metrics["valid_loss"] <= self.c.best_valid:
+                self.c.best_valid = metrics["valid_loss"]
+                checkpoint.save(self.out / "best", self.model, self.vocab, meta)
+            for old in sorted(self.out.glob("ckpt-*"))[: -self.cfg.keep_last]:
+                shutil.rmtree(old, ignore_errors=True)
+        if self.world > 1:
+            dist.barrier()
+        return path
+
+    def restore(self, path: Path) -> None:
+        """Load weights, optimizer, RNG and counters from a checkpoint directory."""
+        model, vocab, header = checkpoint.load(path, self.device)
+        if vocab.chars != self.vocab.chars:
+            raise CheckpointError(f"checkpoint {path} was trained with another vocabulary"
+                                  f" ({len(vocab)} vs {len(self.vocab)} symbols); rebuild or start afresh")
+        if model.cfg != self.model.cfg:
+            raise CheckpointError(f"checkpoint {path} has model config {model.cfg}, not {self.model.cfg}")
+        self.model.load_state_dict(model.state_dict())
+        state = checkpoint.load_train_state(path)
+        checkpoint.restore_optimizer(self.opt, state["tensors"], state["json"]["optimizer"])
+        torch.set_rng_state(state["tensors"]["rng.cpu"])
+        if "rng.cuda" in state["tensors"] and self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["tensors"]["rng.cuda"], self.device)
+        self.c = Counters(**state["json"]["counters"])
+
+    def latest(self) -> Path | None:
+        found = sorted(self.out.glob("ckpt-*"))
+        return found[-1] if found else None
+
+    # ----- one step, evaluation, the loop ----------------------------------------
+    def _autocast(self):
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.dtype == torch.bfloat16)
+
+    def _global_sum(self, *values: float) -> list[float]:
+        t = torch.tensor(values, dtype=torch.float64, device=self.device)
+        if self.world > 1:
+            dist.all_reduce(t)
+        return t.tolist()
+
+    def train_step(self, idx: list[int]) -> dict:
+        """Forward, backward, clip, guard, update on one global batch (this rank's shard)."""
+        cfg, c = self.cfg, self.c
+        g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + c.step)  # title dropout, resumable
+        batch = collate(self.train_data, idx[self.rank::self.world], self.vocab.bos, cfg.title_drop, g)
+        batch = batch.to(self.device)
+        self.net.train()
+        with self._autocast():
+            loss_sum, n_tok = self.net(batch)
+        if c.step in cfg.inject_nan and c.step not in self._injected:
+            self._injected.add(c.step)  # a transient fault: the step succeeds when replayed
+            loss_sum = loss_sum * float("nan")
+        total_tok = self._global_sum(float(n_tok))[0]
+        # Scale so that DDP's gradient *average* equals the gradient of sum/total_tokens.
+        (loss_sum * (self.world / total_tok)).backward()
+        # Clip by global norm; the returned norm is the pre-clip one, inf/nan if exploded.
+        max_norm = cfg.clip if cfg.clip > 0 else float("inf")
+        gnorm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), max_norm))
+        loss = self._global_sum(float(loss_sum.detach()))[0] / total_tok
+        lr = lr_at(c.step, cfg) * c.lr_scale
+        ok = math.isfinite(loss) and math.isfinite(gnorm)
+        if ok:
+            for group in self.opt.param_groups:
+                group["lr"] = lr
+            self.opt.step()
+            c.bad_streak = 0
+        else:
+            c.bad_streak += 1
+            c.skipped += 1
+            self.log({"event": "skip", "step": c.step, "loss": loss, "grad_norm": gnorm})
+        self.opt.zero_grad(set_to_none=True)
+        return {"loss": loss, "grad_norm": gnorm, "lr": lr, "tokens": total_tok, "ok": ok}
+
+    @torch.no_grad()
+    def evaluate(self, data: Encoded | None = None, batch_size: int = 128) -> dict:
+        """Mean loss per token and perplexity on ``data`` (valid by default), titles kept."""
+        data = data or self.valid_data
+        self.net.eval()
+        total = count = 0.0
+        for idx in bucket_batches(data, batch_size, 0, 0, shuffle=False)[self.rank::self.world]:
+            with self._autocast():
+                loss, n = self.model(collate(data, idx, self.vocab.bos).to(self.device))
+            total, count = total + float(loss), count + float(n)
+        total, count = self._global_sum(total, count)
+        mean = total / max(count, 1.0)
+        return {"valid_loss": mean, "valid_ppl": math.exp(min(mean, 50.0))}
+
+    def _recover(self) -> None:
+        """Too many bad steps: reload the last good checkpoint, halve the learning rate."""
+        bad_at, scale, recoveries, skipped = self.c.step, self.c.lr_scale / 2, self.c.recoveries + 1, self.c.skipped
+        self.restore(Path(self.c.last_good))
+        self.c.lr_scale, self.c.recoveries, self.c.skipped = scale, recoveries, skipped
+        self.log({"event": "recover", "step": bad_at, "from": self.c.last_good, "resume_step": self.c.step,
+                  "lr_scale": scale})
+
+    def fit(self, resume: bool = False) -> dict:
+        """Train to ``cfg.steps``; return the final metrics."""
+        cfg = self.cfg
+        if resume:
+            last = self.latest()
+            if last is None:
+                raise CheckpointError(f"--resume: no checkpoint in {self.out}; run without --resume to start")
+            self.restore(last)
+        else:
+            torch.manual_seed(cfg.seed)
+            self.save({})  # the first "last good" checkpoint, for the NaN guard
+        metrics: dict = {}
+        self._progress()
+        t0, toks = time.perf_counter(), 0.0
+        while self.c.step < cfg.steps:
+            batches = bucket_batches(self.train_data, cfg.batch_size, cfg.seed, self.c.epoch)
+            while self.c.batch_in_epoch < len(batches) and self.c.step < cfg.steps:
+                r = self.train_step(batches[self.c.batch_in_epoch])
+                if self.c.bad_streak >= cfg.bad_step_limit:
+                    self._recover()
+                    batches = bucket_batches(self.train_data, cfg.batch_size, cfg.seed, self.c.epoch)
+                    continue
+                self.c.step += 1
+                self.c.batch_in_epoch += 1
+                toks += r["tokens"]
+                rate = toks / (time.perf_counter() - t0)
+                self._tick(r, rate)
+                if self.c.step % cfg.eval_every == 0 or self.c.step == cfg.steps:
+                    metrics = {**self.evaluate(), "train_loss": r["loss"]}
+                    self.log({"event": "eval", "step": self.c.step, "epoch": self.c.epoch, **metrics,
+                              "chars_per_s": rate, "skipped": self.c.skipped})
+                    self.save(metrics)
+            if self.c.batch_in_epoch >= len(batches):
+                self.c.epoch, self.c.batch_in_epoch = self.c.epoch + 1, 0
+        if self.bar is not None:
+            self.bar.close()
+        return {**metrics, "step": self.c.step, "skipped": self.c.skipped, "recoveries": self.c.recoveries}
+
+    def _progress(self) -> None:
+        if self.rank == 0:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=self.cfg.steps, initial=self.c.step, unit="step", dynamic_ncols=True, disable=None)
+
+    def _tick(self, r: dict, rate: float) -> None:
+        """Update the progress bar; every ``log_every`` steps, log the step."""
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(loss=f"{r['loss']:.3f}", ppl=f"{math.exp(min(r['loss'], 50)):.1f}",
+                                 gnorm=f"{r['grad_norm']:.2f}", chars_s=f"{rate:,.0f}")
+        if self.c.step % self.cfg.log_every == 0:
+            self.log({"event": "train", "step": self.c.step, "loss": r["loss"], "grad_norm": r["grad_norm"],
+                      "lr": r["lr"], "chars_per_s": rate})

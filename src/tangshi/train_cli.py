@@ -1,0 +1,123 @@
+"""``tangshi train``: build the poet from the data set and train it (also under torchrun).
+
+Flags are generated from :class:`ModelConfig` and :class:`TrainConfig`, so every
+hyperparameter has one default, in its dataclass. Launched by ``torchrun
+--nproc_per_node=N``, the same command trains with DistributedDataParallel (gloo on CPU,
+NCCL on GPU).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+HELP = {
+    "cell": "recurrent cell of the decoder: rnn (Elman), lstm or gru",
+    "emb": "size of the character embeddings (tied with the output layer)",
+    "hidden": "hidden size of each decoder layer",
+    "layers": "number of stacked decoder layers",
+    "enc_hidden": "hidden size of each direction of the bidirectional title encoder",
+    "dropout": "dropout on embeddings, between layers and before the output",
+    "impl": "fused (PyTorch's kernels) or reference (the explicit time loop)",
+    "out": "run directory for checkpoints and log.jsonl",
+    "steps": "number of optimizer steps",
+    "batch_size": "poems per (global) batch",
+    "lr": "peak learning rate of AdamW",
+    "min_lr_ratio": "final learning rate as a fraction of the peak (cosine decay)",
+    "warmup": "steps of linear learning-rate warm-up",
+    "weight_decay": "AdamW weight decay on matrices",
+    "clip": "clip gradients to this global norm; 0 turns clipping off",
+    "title_drop": "probability of training a poem with an empty title",
+    "max_len": "cut poems longer than this many tokens",
+    "eval_every": "validate and checkpoint every N steps",
+    "log_every": "log the training loss every N steps",
+    "keep_last": "keep this many recent checkpoints (plus the best)",
+    "bad_step_limit": "after N non-finite steps in a row, reload the last checkpoint and halve the LR",
+    "device": "auto, cpu or cuda",
+    "precision": "auto (bf16 on CUDA and AMX/AVX512-BF16 CPUs), fp32 or bf16",
+    "seed": "random seed (data order, initialisation, dropout)",
+    "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",
+}
+SKIP = {"vocab_size", "n_forms"}
+
+
+def _add_fields(parser: argparse.ArgumentParser, cls: type) -> None:
+    for f in dataclasses.fields(cls):
+        if f.name in SKIP:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        kind = {"int": int, "float": float, "str": str}.get(str(f.type).split(" ")[0], str)
+        default = f.default if f.default is not dataclasses.MISSING else "none"
+        parser.add_argument(flag, type=kind, default=None, help=f"{HELP[f.name]} (default: {default})")
+
+
+def _override(cls: type, args: argparse.Namespace, **fixed: object) -> object:
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)
+              if f.name not in SKIP and getattr(args, f.name, None) is not None}
+    if isinstance(values.get("inject_nan"), str):
+        values["inject_nan"] = tuple(int(s) for s in values["inject_nan"].split(",") if s.strip())
+    return cls(**{**values, **fixed})
+
+
+def _setup_distributed() -> None:
+    import torch
+    import torch.distributed as dist
+
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+        if torch.cuda.is_available():
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``tangshi train``."""
+    import torch
+
+    from tangshi.corpus.build import load_dataset
+    from tangshi.data import encode_poems
+    from tangshi.errors import InputError
+    from tangshi.model import ModelConfig, Poet
+    from tangshi.train import TrainConfig, Trainer
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    ds = load_dataset()
+    if args.dry_run:
+        args.steps, args.eval_every, args.log_every = 2, 2, 1
+    try:
+        tcfg = _override(TrainConfig, args)
+    except ValueError as err:
+        raise InputError(f"--inject-nan takes comma-separated step numbers: {err}") from err
+    mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab))
+    _setup_distributed()
+    torch.manual_seed(tcfg.seed)
+    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len)
+    valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len)
+    trainer = Trainer(Poet(mcfg), ds.vocab, train, valid, tcfg)
+    if trainer.rank == 0:
+        print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"
+              f" ({train.tokens:,} tokens); device {trainer.device}, {str(trainer.dtype).replace('torch.', '')}"
+              f", {trainer.world} process(es), {torch.get_num_threads()} threads")
+    result = trainer.fit(resume=args.resume)
+    if trainer.rank == 0:
+        print(json.dumps({"out": str(Path(tcfg.out).resolve()), **result}))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``train``."""
+    p = sub.add_parser("train", help="train a recurrent poet on the built corpus",
+                       description=__doc__.splitlines()[0])
+    model = p.add_argument_group("model")
+    from tangshi.model import ModelConfig
+    from tangshi.train import TrainConfig
+
+    _add_fields(model, ModelConfig)
+    _add_fields(p.add_argument_group("training"), TrainConfig)
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    p.add_argument("--dry-run", action="store_true", help="train 2 batches, validate briefly, write a checkpoint")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's choice)")
+    p.set_defaults(func=run)

@@ -1,0 +1,146 @@
+"""The trainer: dry runs per cell, exact resume, the NaN guard, checkpoint errors."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from tangshi import checkpoint
+from tangshi.cli import main
+from tangshi.corpus.build import load_dataset
+from tangshi.data import encode_poems
+from tangshi.model import ModelConfig, Poet
+from tangshi.train import TrainConfig, Trainer
+
+TINY = dict(emb=32, hidden=48, enc_hidden=16, layers=2)
+TINY_FLAGS = ["--emb", "32", "--hidden", "48", "--enc-hidden", "16"]
+
+
+def make_trainer(home: Path, out: Path, log=None, cell: str = "lstm", dropout: float = 0.2, **overrides) -> Trainer:
+    ds = load_dataset(home)
+    cfg = TrainConfig(**{"out": str(out), "steps": 6, "batch_size": 16, "eval_every": 3, "log_every": 1,
+                         "precision": "fp32", "device": "cpu", "warmup": 2, **overrides})
+    torch.manual_seed(cfg.seed)
+    model = Poet(ModelConfig(vocab_size=len(ds.vocab), cell=cell, dropout=dropout, **TINY))
+    train = encode_poems(ds.split("train")[:96], ds.vocab, cfg.max_len)
+    valid = encode_poems(ds.split("valid"), ds.vocab, cfg.max_len)
+    return Trainer(model, ds.vocab, train, valid, cfg, log)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_dry_run_trains_and_writes_a_loadable_checkpoint(cell: str, home_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--dry-run", "--cell", cell, *TINY_FLAGS, "--out", str(out)]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["step"] == 2 and math.isfinite(result["valid_loss"])
+    model, vocab, header = checkpoint.load(out / "best")
+    assert model.cfg.cell == cell and header["step"] == 2
+    assert vocab.chars == load_dataset().vocab.chars
+    events = [json.loads(line)["event"] for line in (out / "log.jsonl").read_text().splitlines()]
+    assert events.count("eval") == 1 and events.count("train") == 2
+
+
+def test_loss_goes_down(fixture_home: Path, tmp_path: Path) -> None:
+    t = make_trainer(fixture_home, tmp_path / "run", steps=30, eval_every=30, lr=1e-2, dropout=0.0)
+    before = t.evaluate()["valid_loss"]
+    after = t.fit()["valid_loss"]
+    assert after < before - 0.5
+
+
+def params(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_interrupted_run_resumes_to_identical_parameters(fixture_home: Path, tmp_path: Path) -> None:
+    a = make_trainer(fixture_home, tmp_path / "a")
+    a.fit()
+    expected = params(a.model)
+
+    def crash_after_step_4(rec: dict) -> None:
+        if rec.get("event") == "train" and rec["step"] == 4:
+            raise Interrupt  # dies after the step-3 checkpoint, mid-way to step 6
+
+    with pytest.raises(Interrupt):
+        make_trainer(fixture_home, tmp_path / "b", crash_after_step_4).fit()
+    assert sorted(p.name for p in (tmp_path / "b").glob("ckpt-*"))[-1] == "ckpt-0000003"
+    b = make_trainer(fixture_home, tmp_path / "b")
+    b.fit(resume=True)
+    got = params(b.model)
+    assert got.keys() == expected.keys()
+    for k in expected:
+        assert torch.allclose(got[k], expected[k], atol=1e-6, rtol=0), k
+
+
+def test_nan_guard_skips_then_reloads_and_halves_lr(fixture_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    t = make_trainer(fixture_home, out, steps=8, eval_every=2, inject_nan=(4, 5, 6), bad_step_limit=3)
+    result = t.fit()
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    skips = [r for r in log if r["event"] == "skip"]
+    recovers = [r for r in log if r["event"] == "recover"]
+    assert [r["step"] for r in skips] == [4, 5, 6]
+    assert all(not math.isfinite(r["loss"]) for r in skips)
+    assert len(recovers) == 1 and recovers[0]["lr_scale"] == 0.5
+    assert recovers[0]["from"].endswith("ckpt-0000004") and recovers[0]["resume_step"] == 4
+    assert result["step"] == 8 and result["recoveries"] == 1 and result["skipped"] == 3
+    assert all(torch.isfinite(p).all() for p in t.model.parameters())
+    train_lrs = [r["lr"] for r in log if r["event"] == "train" and r["step"] > 6]
+    assert train_lrs and all(lr < t.cfg.lr * 0.5 + 1e-12 for lr in train_lrs)
+
+
+def test_clip_bounds_the_update(fixture_home: Path, tmp_path: Path) -> None:
+    t = make_trainer(fixture_home, tmp_path / "run", clip=1e-3, steps=1)
+    before = params(t.model)
+    r = t.train_step(list(range(16)))
+    assert r["ok"] and r["grad_norm"] > 1e-3  # the logged norm is the pre-clip one
+    moved = [(t.model.state_dict()[k] - v).abs().max() for k, v in before.items()]
+    assert max(moved) > 0
+
+
+def test_resume_without_checkpoint_is_a_clear_error(home_copy: Path, tmp_path: Path, capsys) -> None:
+    assert main(["train", "--resume", *TINY_FLAGS, "--steps", "2", "--out", str(tmp_path / "none")]) == 2
+    assert "no checkpoint" in capsys.readouterr().err
+
+
+def test_resume_with_other_config_is_refused(home_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--dry-run", *TINY_FLAGS, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", "--emb", "32", "--hidden", "64", "--enc-hidden", "16",
+                 "--steps", "4", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "config" in err
+
+
+def test_checkpoint_of_another_format_version_is_refused(home_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--dry-run", *TINY_FLAGS, "--out", str(out)]) == 0
+    header = json.loads((out / "best" / "model.json").read_text())
+    (out / "best" / "model.json").write_text(json.dumps({**header, "version": 99}))
+    with pytest.raises(Exception, match="v99"):
+        checkpoint.load(out / "best")
+
+
+@pytest.mark.parametrize("flags,word", [
+    (["--cell", "transformer"], "rnn, lstm, gru"),
+    (["--device", "tpu"], "auto, cpu, cuda"),
+    (["--precision", "fp8"], "auto, fp32, bf16"),
+    (["--impl", "magic"], "fused, reference"),
+])
+def test_bad_choices_name_the_valid_ones(flags: list[str], word: str, home_copy: Path, tmp_path: Path, capsys) -> None:
+    assert main(["train", "--dry-run", *flags, "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and word in err
+
+
+def test_train_without_corpus_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path))
+    assert main(["train", "--dry-run", "--out", str(tmp_path / "r")]) == 2
+    assert "tangshi corpus build" in capsys.readouterr().err
