@@ -22,12 +22,12 @@ from safetensors.torch import load_file, load_model, save_file, save_model
 from tangshi.atomic import staged_dir, write_text
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import CheckpointError
-from tangshi.model import ModelConfig, Poet
+from tangshi.model import ModelConfig, PoemModel
 
 FORMAT, VERSION = "tangshi-checkpoint", 1
 
 
-def save(path: Path, model: Poet, vocab: Vocab, meta: dict, train_state: dict | None = None) -> None:
+def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: dict | None = None) -> None:
     """Write a checkpoint directory atomically. ``meta`` holds step, metrics, train config."""
     with staged_dir(Path(path)) as stage:
         save_model(model, str(stage / "model.safetensors"))
@@ -54,7 +54,7 @@ def read_header(path: Path) -> dict:
     return header
 
 
-def load(path: Path, device: str | torch.device = "cpu") -> tuple[Poet, Vocab, dict]:
+def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Vocab, dict]:
     """Build the model a checkpoint describes and load its weights: (model, vocab, header)."""
     header = read_header(path)
     try:
@@ -64,7 +64,7 @@ def load(path: Path, device: str | torch.device = "cpu") -> tuple[Poet, Vocab, d
         raise CheckpointError(f"checkpoint {path} has an incomplete header: {err}") from err
     if cfg.vocab_size != len(vocab):
         raise CheckpointError(f"checkpoint {path}: config says {cfg.vocab_size} symbols, vocabulary has {len(vocab)}")
-    model = Poet(cfg)
+    model = PoemModel(cfg)
     try:
         load_model(model, str(Path(path) / "model.safetensors"), strict=True, device=str(device))
     except (OSError, RuntimeError, ValueError) as err:

@@ -96,7 +96,7 @@ class Encoder(nn.Module):
         return states, mask, summary
 
 
-class Poet(nn.Module):
+class PoemModel(nn.Module):
     """Title encoder + recurrent decoder + attention + tied softmax (see the module docstring)."""
 
     def __init__(self, cfg: ModelConfig) -> None:
@@ -144,6 +144,16 @@ class Poet(nn.Module):
         o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
+
+    def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
+             mask: Tensor) -> tuple[Tensor, object]:
+        """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
+
+        Deployed, the model's own previous output is fed back in (no teacher forcing).
+        """
+        x = self.embed(tokens) + self.form_embed(forms)  # (B, emb)
+        h, state = self.decoder.step(x, state)  # (B, H)
+        return self.logits(h.unsqueeze(1), keys, states, mask)[:, 0], state  # (B, V)
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -33,7 +33,7 @@ from tangshi import checkpoint
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import Encoded, bucket_batches, collate
 from tangshi.errors import CheckpointError, choice_error
-from tangshi.model import Poet
+from tangshi.model import PoemModel
 
 DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
 
@@ -119,7 +119,7 @@ class Counters:
 class Trainer:
     """Trains ``model`` on ``train`` and evaluates on ``valid`` (see the module docstring)."""
 
-    def __init__(self, model: Poet, vocab: Vocab, train: Encoded, valid: Encoded, cfg: TrainConfig,
+    def __init__(self, model: PoemModel, vocab: Vocab, train: Encoded, valid: Encoded, cfg: TrainConfig,
                  log: Callable[[dict], None] | None = None) -> None:
         self.cfg, self.vocab, self.train_data, self.valid_data = cfg, vocab, train, valid
         self.rank = dist.get_rank() if dist.is_initialized() else 0

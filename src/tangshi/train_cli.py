@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.corpus.build import load_dataset
     from tangshi.data import encode_poems
     from tangshi.errors import InputError
-    from tangshi.model import ModelConfig, Poet
+    from tangshi.model import ModelConfig, PoemModel
     from tangshi.train import TrainConfig, Trainer
 
     if args.threads:
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     torch.manual_seed(tcfg.seed)
     train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len)
     valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len)
-    trainer = Trainer(Poet(mcfg), ds.vocab, train, valid, tcfg)
+    trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg)
     if trainer.rank == 0:
         print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"
               f" ({train.tokens:,} tokens); device {trainer.device}, {str(trainer.dtype).replace('torch.', '')}"

@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 
 from tangshi.corpus.build import load_dataset
 from tangshi.data import encode_poems
-from tangshi.model import ModelConfig, Poet
+from tangshi.model import ModelConfig, PoemModel
 from tangshi.train import TrainConfig, Trainer
 
 STEPS = 3
@@ -41,7 +41,7 @@ def _run(rank: int, world: int, home: str, out: str, port: int) -> None:
     cfg = TrainConfig(out=out, steps=STEPS, batch_size=16, eval_every=STEPS, log_every=1, precision="fp32",
                       device="cpu", warmup=1, title_drop=0.0)
     torch.manual_seed(cfg.seed)
-    model = Poet(ModelConfig(vocab_size=len(ds.vocab), emb=32, hidden=48, enc_hidden=16, dropout=0.0))
+    model = PoemModel(ModelConfig(vocab_size=len(ds.vocab), emb=32, hidden=48, enc_hidden=16, dropout=0.0))
     trainer = Trainer(model, ds.vocab, encode_poems(ds.split("train")[:64], ds.vocab, cfg.max_len),
                       encode_poems(ds.split("valid"), ds.vocab, cfg.max_len), cfg)
     result = trainer.fit()

@@ -12,7 +12,7 @@ from tangshi import checkpoint
 from tangshi.cli import main
 from tangshi.corpus.build import load_dataset
 from tangshi.data import encode_poems
-from tangshi.model import ModelConfig, Poet
+from tangshi.model import ModelConfig, PoemModel
 from tangshi.train import TrainConfig, Trainer
 
 TINY = dict(emb=32, hidden=48, enc_hidden=16, layers=2)
@@ -24,7 +24,7 @@ def make_trainer(home: Path, out: Path, log=None, cell: str = "lstm", dropout: f
     cfg = TrainConfig(**{"out": str(out), "steps": 6, "batch_size": 16, "eval_every": 3, "log_every": 1,
                          "precision": "fp32", "device": "cpu", "warmup": 2, **overrides})
     torch.manual_seed(cfg.seed)
-    model = Poet(ModelConfig(vocab_size=len(ds.vocab), cell=cell, dropout=dropout, **TINY))
+    model = PoemModel(ModelConfig(vocab_size=len(ds.vocab), cell=cell, dropout=dropout, **TINY))
     train = encode_poems(ds.split("train")[:96], ds.vocab, cfg.max_len)
     valid = encode_poems(ds.split("valid"), ds.vocab, cfg.max_len)
     return Trainer(model, ds.vocab, train, valid, cfg, log)
