@@ -10,11 +10,12 @@ so that ``check`` stays fast to import.
 from __future__ import annotations
 
 from tangshi.prosody.checker import check
-from tangshi.prosody.forms import FORMS, Form, Pattern, free_positions, patterns, required_tones
+from tangshi.prosody.forms import (FORM_BY_NAME, FORMS, Form, Pattern, free_positions, patterns, required_tones,
+                                   rhyme_positions)
 from tangshi.prosody.report import Issue, LineReport, Report
 
-__all__ = ["check", "Report", "Issue", "LineReport", "Form", "FORMS", "Pattern", "patterns",
-           "required_tones", "free_positions", "VocabProsody", "ConstraintState"]
+__all__ = ["check", "Report", "Issue", "LineReport", "Form", "FORMS", "FORM_BY_NAME", "Pattern", "patterns",
+           "required_tones", "free_positions", "rhyme_positions", "VocabProsody", "ConstraintState"]
 
 
 def __getattr__(name: str):
