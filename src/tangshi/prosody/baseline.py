@@ -1,0 +1,50 @@
+"""The human baseline: how many real regulated poems pass the checker, per form and mode.
+
+``pass_rates(poems)`` takes ``(form_label, lines)`` pairs (labels 五言绝句 七言绝句 五言律诗 七言律诗,
+lines in traditional characters without punctuation) and returns, per form and overall, the
+share passing the strict and the lenient check, with counts. ``平韵`` restricts to poems whose
+even-line ends all have a 平 reading, as PROSODY.md's reference figures do.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+from tangshi.errors import choice_error
+from tangshi.prosody.checker import check
+from tangshi.prosody.forms import FORM_BY_NAME
+from tangshi.prosody.lexicon import P, load, to_traditional
+
+
+def _ping_rhymed(lines: Sequence[str]) -> bool:
+    lex = load()
+    ends = to_traditional("".join(line[-1] for line in lines[1::2]), simplified=False)
+    return all(lex.tone_mask(c) & P for c in ends)
+
+
+def _rates(counts: dict[str, int]) -> dict:
+    n = counts["poems"]
+    return {"poems": n, "strict_pass": counts["strict"], "lenient_pass": counts["lenient"],
+            "strict": counts["strict"] / n if n else None, "lenient": counts["lenient"] / n if n else None}
+
+
+def pass_rates(poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
+    """Per form (and ``all``): poems, passes and pass shares in strict and lenient mode.
+
+    Each form also has ``ping_rhymed``: the same figures over the poems whose even-line ends all
+    read 平 (the population of PROSODY.md's calibration figures).
+    """
+    counts: dict[tuple[str, bool], dict[str, int]] = defaultdict(lambda: {"poems": 0, "strict": 0, "lenient": 0})
+    for label, lines in poems:
+        if label not in FORM_BY_NAME:
+            raise choice_error("form", label, FORM_BY_NAME)
+        text = "，".join(lines)
+        strict, lenient = check(text).ok, check(text, lenient=True).ok
+        for key in ((label, False), ("all", False)) + (((label, True), ("all", True)) if _ping_rhymed(lines) else ()):
+            counts[key]["poems"] += 1
+            counts[key]["strict"] += strict
+            counts[key]["lenient"] += lenient
+    out = {}
+    for form in (*FORM_BY_NAME, "all"):
+        out[form] = _rates(counts[(form, False)]) | {"ping_rhymed": _rates(counts[(form, True)])}
+    return out
