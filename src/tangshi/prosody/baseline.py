@@ -23,13 +23,13 @@ def _ping_rhymed(lines: Sequence[str]) -> bool:
 
 
 def _rates(counts: dict[str, int]) -> dict:
-    n = counts["poems"]
-    return {"poems": n, "strict_pass": counts["strict"], "lenient_pass": counts["lenient"],
-            "strict": counts["strict"] / n if n else None, "lenient": counts["lenient"] / n if n else None}
+    n = counts["poems"]  # shares are 0.0 (not None) for no poems, so that callers can format them
+    return {"count": n, "poems": n, "strict_pass": counts["strict"], "lenient_pass": counts["lenient"],
+            "strict": counts["strict"] / n if n else 0.0, "lenient": counts["lenient"] / n if n else 0.0}
 
 
 def pass_rates(poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
-    """Per form (and ``all``): poems, passes and pass shares in strict and lenient mode.
+    """Per form (and ``all``): ``count`` (= ``poems``), passes, and pass shares in strict and lenient mode.
 
     Each form also has ``ping_rhymed``: the same figures over the poems whose even-line ends all
     read 平 (the population of PROSODY.md's calibration figures).
