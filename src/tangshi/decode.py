@@ -1,0 +1,213 @@
+"""Constrained generation: sampling or beam search, under the rules of regulated verse.
+
+Deployed, the network feeds its own previous output back in (no teacher forcing). At each
+character step the next-character distribution is masked by:
+
+- the shape: only Han characters inside a line; ， / 。 are placed by construction, so 100%
+  of poems have the requested number of lines and characters;
+- the rules (``strict``/``lenient``, via :mod:`tangshi.prosody.constraints`): the tone of each
+  position for the candidate's pattern, 孤平 and 三平尾, one 平水韵 group for all rhymes and
+  no repeated rhyme character; ``off`` drops these;
+- a repetition guard: no character more than ``max_repeat`` times in a poem;
+- forced characters: an acrostic's line heads and a given first line (续写).
+
+``n`` candidates are decoded as one batch, each with its own pattern, and ranked by the
+model's mean log-probability per character. This module does no I/O and no text output.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import torch
+
+from tangshi.corpus.clean import SHORT_NAMES
+from tangshi.corpus.vocab import Vocab
+from tangshi.data import encode_title, form_id
+from tangshi.errors import InputError, choice_error
+from tangshi.model import PoemModel
+from tangshi.prosody.forms import FORM_BY_NAME, Form, Pattern, patterns
+
+RULES = ("strict", "lenient", "off")
+STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
+
+
+@dataclass(frozen=True)
+class DecodeConfig:
+    """How to decode; every field has one default, here."""
+
+    rules: str = "strict"
+    temperature: float = 0.8
+    top_k: int = 0          # 0: no top-k cut
+    top_p: float = 0.95     # 1.0: no nucleus cut
+    beam: int = 0           # 0: sample; N: beam search of width N
+    n: int = 1
+    seed: int | None = None
+    max_repeat: int = 2     # no character more than this many times in a poem
+
+    def __post_init__(self) -> None:
+        if self.rules not in RULES:
+            raise choice_error("rules", self.rules, RULES)
+        if not 0 < self.temperature <= 5:
+            raise InputError(f"temperature must be in (0, 5], got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise InputError(f"top-p must be in (0, 1], got {self.top_p}")
+        if self.top_k < 0 or self.beam < 0 or self.n < 1 or self.max_repeat < 1:
+            raise InputError("top-k and beam must be >= 0; n and max-repeat >= 1")
+        if self.beam and self.n > self.beam:
+            raise InputError(f"-n {self.n} asks for more poems than --beam {self.beam} keeps")
+
+
+def resolve_form(name: str) -> Form:
+    """A form by full or short name (五言绝句 / 五绝 …), simplified or traditional."""
+    full = SHORT_NAMES.get(name, name).replace("絕", "绝").replace("詩", "诗").replace("律詩", "律诗")
+    if full not in FORM_BY_NAME:
+        raise choice_error("form", name, [*FORM_BY_NAME, *SHORT_NAMES])
+    return FORM_BY_NAME[full]
+
+
+def choose_patterns(form: Form, start: str | None, first_rhymes: bool | None) -> list[Pattern]:
+    """The patterns allowed by the user's choice of 平起/仄起 and 首句入韵 (None: any)."""
+    if start is not None and start not in STARTS:
+        raise choice_error("start", start, STARTS)
+    out = [p for p in patterns(form)
+           if (start is None or p.start == STARTS[start]) and (first_rhymes is None or p.first_rhymes == first_rhymes)]
+    assert out, "every (start, first_rhymes) choice has a pattern"
+    return out
+
+
+@dataclass
+class Candidate:
+    """One decoded poem, in the model's script (traditional)."""
+
+    lines: list[str]
+    pattern: Pattern
+    score: float  # mean log-probability per character under the model
+
+
+class Decoder:
+    """Holds a model, its vocabulary and the prosody tables; decodes batches of poems."""
+
+    def __init__(self, model: PoemModel, vocab: Vocab) -> None:
+        from tangshi.prosody.constraints import VocabProsody
+
+        self.model, self.vocab = model.eval(), vocab
+        self.prosody = VocabProsody.from_vocab(vocab.chars)
+        hanzi = torch.tensor([len(c) == 1 and "\u3400" <= c <= "\U0003134f" and c not in "，。" for c in vocab.chars])
+        self.hanzi = hanzi  # (V,) bool: characters a line may contain
+        self.comma, self.period = vocab.index["，"], vocab.index["。"]
+
+    @torch.inference_mode()
+    def decode(self, form: Form, pats: list[Pattern], title: str, forced: dict[tuple[int, int], int],
+               cfg: DecodeConfig) -> list[Candidate]:
+        """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id."""
+        B = len(pats)
+        g = torch.Generator().manual_seed(cfg.seed if cfg.seed is not None else torch.seed() % 2**63)
+        titles = torch.tensor([encode_title(title, self.vocab)] * B)  # (B, M)
+        keys, states, mask, state = self.model.encode(titles)
+        forms = torch.full((B,), form_id(form.name), dtype=torch.long)
+        cons = self._constraints(pats, cfg)
+        tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
+        counts = torch.zeros(B, len(self.vocab), dtype=torch.long)
+        score = _initial_scores(pats) if cfg.beam else torch.zeros(B)
+        out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
+        for line in range(form.n_lines):
+            for pos in range(form.n_chars):
+                logits, state = self.model.step(tokens, forms, state, keys, states, mask)
+                logp = torch.log_softmax(logits.float(), dim=-1)  # (B, V)
+                allowed = self._allowed(cons, counts, forced.get((line, pos)), cfg)
+                if cfg.beam:
+                    idx, tokens, score = self._beam_step(score, logp, allowed)
+                    state, cons, counts, out = _reorder(idx, state, cons, counts, out)
+                else:
+                    tokens = _sample(logp, allowed, cfg, g)
+                    score += logp.gather(1, tokens[:, None])[:, 0]
+                out[:, line, pos] = tokens
+                counts.scatter_add_(1, tokens[:, None], torch.ones_like(tokens[:, None]))
+                if cons is not None:
+                    _advance(cons, tokens, forced.get((line, pos)) is not None)
+            if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
+                _, state = self.model.step(tokens, forms, state, keys, states, mask)
+                tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
+        n = form.n_lines * form.n_chars
+        pattern_of = [PATTERN_INDEX[int(i)] for i in cons.pattern] if cons is not None else pats
+        return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(score[b]) / n)
+                for b in range(B)]
+
+    def _constraints(self, pats: list[Pattern], cfg: DecodeConfig):
+        if cfg.rules == "off":
+            return None
+        from tangshi.prosody.constraints import ConstraintState
+
+        return ConstraintState.start(self.prosody, pats, strict=cfg.rules == "strict")
+
+    def _allowed(self, cons, counts: torch.Tensor, forced: int | None, cfg: DecodeConfig) -> torch.Tensor:
+        """(B, V) bool: what each candidate may place next."""
+        if forced is not None:
+            allowed = torch.zeros(counts.shape, dtype=torch.bool)
+            allowed[:, forced] = True
+            return allowed
+        allowed = self.hanzi.expand(counts.shape[0], -1) & (counts < cfg.max_repeat)
+        if cons is not None:
+            ruled = allowed & cons.mask()
+            # The guard yields to the rules if both cannot hold (never seen, but never a dead end).
+            empty = ~ruled.any(1, keepdim=True)
+            allowed = torch.where(empty, cons.mask() & self.hanzi, ruled)
+        # After a given line broke the rules a candidate may have no legal move: it writes on
+        # freely, and the checker's report says where.
+        stuck = ~allowed.any(1, keepdim=True)
+        return torch.where(stuck, self.hanzi.expand_as(allowed), allowed)
+
+    def _beam_step(self, score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor):
+        """Keep the best ``B`` (beam, token) continuations; returns (origin, token, score)."""
+        B, V = logp.shape
+        total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
+        best, flat = total.flatten().topk(B)
+        return flat // V, flat % V, best
+
+
+def _initial_scores(pats: list[Pattern]) -> torch.Tensor:
+    """Beam rows that repeat an earlier row's pattern start at -inf, so no beam is a duplicate."""
+    seen: set[Pattern] = set()
+    out = []
+    for p in pats:
+        out.append(float("-inf") if p in seen else 0.0)
+        seen.add(p)
+    return torch.tensor(out)
+
+
+def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: torch.Generator) -> torch.Tensor:
+    """Temperature, top-k and top-p sampling among the allowed items. (B, V) -> (B,)."""
+    logits = (logp / cfg.temperature).masked_fill(~allowed, float("-inf"))
+    if cfg.top_k:
+        kth = logits.topk(min(cfg.top_k, logits.shape[1]), dim=-1).values[:, -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = torch.softmax(logits, dim=-1)
+    if cfg.top_p < 1:
+        sorted_p, order = probs.sort(dim=-1, descending=True)
+        drop = sorted_p.cumsum(-1) - sorted_p > cfg.top_p  # keep the smallest set reaching top_p
+        probs = probs.scatter(1, order, sorted_p.masked_fill(drop, 0.0))
+    return torch.multinomial(probs, 1, generator=g)[:, 0]
+
+
+def _advance(cons, tokens: torch.Tensor, forced: bool) -> None:
+    """Advance the constraints; a forced (user-given) character never narrows the rhyme groups to nothing."""
+    if not forced:
+        cons.advance(tokens)
+        return
+    groups = cons.groups.clone()
+    cons.advance(tokens)
+    lost = ~cons.groups.any(1)  # a given line broke the rhyme: keep the groups it had
+    cons.groups[lost] = groups[lost]
+
+
+def _reorder(idx: torch.Tensor, state, cons, counts: torch.Tensor, out: torch.Tensor):
+    """Reorder every per-candidate tensor after a beam step."""
+    state = tuple(s.index_select(1, idx) for s in state) if isinstance(state, tuple) else state.index_select(1, idx)
+    if cons is not None:
+        cons = dataclasses.replace(cons, pattern=cons.pattern[idx], step=cons.step[idx], live=cons.live[idx],
+                                   groups=cons.groups[idx], used=cons.used[idx])
+    return state, cons, counts[idx], out[idx]
+
+
+PATTERN_INDEX = patterns()

@@ -1,0 +1,189 @@
+"""The Python API: ``Poet.load().write(form="七律", title="秋夜")``.
+
+Validates a request, maps it into the model's script and vocabulary, decodes a batch of
+candidates (:mod:`tangshi.decode`), checks each one (:mod:`tangshi.prosody`) and returns
+the best, rendered in the requested script. Every user mistake raises
+:class:`tangshi.errors.InputError` with a message naming the bad value.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tangshi.errors import CheckpointError, InputError
+
+DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+$")
+_BREAK = re.compile(r"[，。！？；、,.!?;\s]+")
+
+
+@dataclass
+class Poem:
+    """A written poem with its checker report (the JSON fields of ``tangshi write --json``)."""
+
+    text: str
+    lines: list[str]
+    form: str
+    title: str
+    score: float
+    pattern: str
+    check: dict = field(repr=False)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "lines": self.lines, "form": self.form, "title": self.title,
+                "score": round(self.score, 4), "pattern": self.pattern, "check": self.check}
+
+    def __str__(self) -> str:
+        return (f"《{self.title}》\n" if self.title else "") + "\n".join(
+            line + ("。" if i % 2 else "，") for i, line in enumerate(self.lines))
+
+
+class TitleTruncated(UserWarning):
+    """The title was longer than the encoder reads; the rest was dropped."""
+
+
+def split_given(text: str, n_chars: int, n_lines: int) -> list[str]:
+    """Given opening lines (续写) → list of lines, each checked for length and script."""
+    lines = [seg for seg in _BREAK.split(text.strip()) if seg]
+    if not lines:
+        raise InputError("--first-line is empty")
+    for line in lines:
+        if not _HAN.match(line):
+            raise InputError(f"the first line {line!r} must be Chinese characters only")
+        if len(line) != n_chars:
+            raise InputError(f"the first line {line!r} has {len(line)} characters; this form needs {n_chars}")
+    if len(lines) >= n_lines:
+        raise InputError(f"--first-line gives {len(lines)} lines; the form has {n_lines}, so nothing is left to write")
+    return lines
+
+
+class Poet:
+    """A loaded model, ready to write; see :meth:`write`."""
+
+    def __init__(self, model, vocab, header: dict) -> None:
+        from tangshi.decode import Decoder
+
+        self.decoder = Decoder(model, vocab)
+        self.vocab, self.header = vocab, header
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str = "cpu") -> "Poet":
+        """Load a checkpoint directory (default: the model shipped inside the package)."""
+        import torch
+
+        from tangshi import checkpoint
+
+        path = Path(path) if path is not None else DEFAULT_MODEL
+        if not (path / "model.json").is_file():
+            hint = " (the shipped model is missing from this installation)" if path == DEFAULT_MODEL else ""
+            raise CheckpointError(f"no model at {path}{hint}; train one with `tangshi train` and pass --model")
+        torch.set_num_threads(min(torch.get_num_threads(), 4))
+        model, vocab, header = checkpoint.load(path, device)
+        return cls(model, vocab, header)
+
+    @property
+    def name(self) -> str:
+        return self.header.get("name", "tangshi")
+
+    def write(self, form: str = "七言律诗", title: str | None = None, acrostic: str | None = None,
+              first_line: str | None = None, n: int = 1, seed: int | None = None, rules: str = "strict",
+              temperature: float = 0.8, top_k: int = 0, top_p: float = 0.95, beam: int = 0,
+              script: str = "simplified", start: str | None = None, first_rhymes: bool | None = None,
+              max_repeat: int = 2) -> list[Poem]:
+        """Write ``n`` poems, best first. See ``tangshi write --help`` for each argument."""
+        from tangshi.decode import DecodeConfig, choose_patterns, resolve_form
+        from tangshi.model import TITLE_MAX
+        from tangshi.script import SCRIPTS, render, to_model
+        from tangshi.errors import choice_error
+
+        if script not in SCRIPTS:
+            raise choice_error("script", script, SCRIPTS)
+        cfg = DecodeConfig(rules, temperature, top_k, top_p, beam, n, seed, max_repeat)
+        f = resolve_form(form)
+        title = (title or "").strip()
+        if len(title) > TITLE_MAX:
+            warnings.warn(f"the title has {len(title)} characters; only the first {TITLE_MAX} are read", TitleTruncated)
+            title = title[:TITLE_MAX]
+        forced = self._forced(f, acrostic, first_line)
+        pats = choose_patterns(f, start, first_rhymes)
+        given = sorted({line for line, _ in forced if first_line})
+        if given:
+            pats = self._fitting(f, pats, forced, cfg, given)
+        batch = self._batch_patterns(pats, n, beam, bool(forced), seed)
+        title = to_model(title, self.vocab)[0]
+        cands = self.decoder.decode(f, batch, title, forced, cfg)
+        poems = [self._finish(c, f, title, script, rules, render) for c in cands]
+        poems.sort(key=lambda p: (not p.check["ok"], -p.score))
+        return poems[:n]
+
+    @staticmethod
+    def _batch_patterns(pats: list, n: int, beam: int, forced: bool, seed: int | None) -> list:
+        """One pattern per decoded row: spread evenly for beams and forced characters, else drawn."""
+        import random
+
+        if beam or forced:  # forced characters may fit some patterns only: try each, keep the best
+            width = beam or max(n, 2 * len(pats))
+            return [pats[k % len(pats)] for k in range(width)]
+        rng = random.Random(seed)
+        return [rng.choice(pats) for _ in range(n)]
+
+    def _forced(self, f, acrostic: str | None, first_line: str | None) -> dict[tuple[int, int], int]:
+        """(line, pos) → token id of every character the user fixed."""
+        from tangshi.script import require_known
+
+        forced: dict[tuple[int, int], int] = {}
+        if first_line is not None:
+            for i, line in enumerate(split_given(first_line, f.n_chars, f.n_lines)):
+                for j, ch in enumerate(require_known(line, self.vocab, "first line")):
+                    forced[(i, j)] = self.vocab.index[ch]
+        if acrostic is not None:
+            heads = re.sub(r"\s+", "", acrostic)
+            if not _HAN.match(heads or "x") or not heads:
+                raise InputError(f"the acrostic {acrostic!r} must be Chinese characters only")
+            if len(heads) != f.n_lines:
+                raise InputError(f"the acrostic {heads!r} has {len(heads)} characters; a {f.name} has {f.n_lines} lines")
+            for i, ch in enumerate(require_known(heads, self.vocab, "acrostic")):
+                tok = self.vocab.index[ch]
+                if forced.get((i, 0), tok) != tok:
+                    raise InputError(f"line {i + 1} of the first line starts with {self.vocab.chars[forced[(i, 0)]]!r},"
+                                     f" but the acrostic asks for {heads[i]!r}")
+                forced[(i, 0)] = tok
+        return forced
+
+    def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> list:
+        """The patterns that the given lines fit best (all of them when the rules are off)."""
+        if cfg.rules == "off":
+            return pats
+        from tangshi.decode import _advance
+        from tangshi.prosody.constraints import ConstraintState
+
+        cons = ConstraintState.start(self.decoder.prosody, pats, strict=cfg.rules == "strict")
+        misses = [0] * len(pats)
+        for line in given:
+            for pos in range(f.n_chars):
+                tok = forced[(line, pos)]
+                allowed = cons.mask()[:, tok].tolist()
+                misses = [m + (not a) for m, a in zip(misses, allowed)]
+                _advance(cons, torch_full(len(pats), tok), forced=True)
+        best = min(misses)
+        if best:
+            warnings.warn("the given line(s) break the rules of every pattern of this form; only the new lines"
+                          " are held to them (see the check report)", UserWarning)
+        return [p for p, m in zip(pats, misses) if m == best]
+
+    def _finish(self, cand, f, title: str, script: str, rules: str, render) -> Poem:
+        """Render a candidate in the requested script and attach its check report."""
+        from tangshi.prosody import check
+
+        lines = [render(line, script) for line in cand.lines]
+        text = "".join(line + ("。" if i % 2 else "，") for i, line in enumerate(lines))
+        report = check(text, lenient=rules == "lenient")
+        return Poem(text, lines, f.name, render(title, script), cand.score, cand.pattern.name, report.to_json())
+
+
+def torch_full(n: int, value: int):
+    import torch
+
+    return torch.full((n,), value, dtype=torch.long)
