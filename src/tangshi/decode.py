@@ -127,7 +127,7 @@ class Decoder:
                 if cons is not None:
                     _advance(cons, tokens, forced.get((line, pos)) is not None)
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
-                _, state = self.model.step(tokens, forms, state, keys, states, mask)
+                _, state = self.model.step(tokens, forms, state, keys, states, mask, want_logits=False)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
         pattern_of = [PATTERN_INDEX[int(i)] for i in cons.pattern] if cons is not None else pats

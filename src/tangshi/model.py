@@ -146,13 +146,16 @@ class PoemModel(nn.Module):
         return loss, (batch.targets != -100).sum()
 
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
-             mask: Tensor) -> tuple[Tensor, object]:
+             mask: Tensor, want_logits: bool = True) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
 
         Deployed, the model's own previous output is fed back in (no teacher forcing).
+        With ``want_logits=False`` only the state advances (the next token is already known).
         """
         x = self.embed(tokens) + self.form_embed(forms)  # (B, emb)
         h, state = self.decoder.step(x, state)  # (B, H)
+        if not want_logits:
+            return None, state
         return self.logits(h.unsqueeze(1), keys, states, mask)[:, 0], state  # (B, V)
 
     def num_parameters(self) -> int:

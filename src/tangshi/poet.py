@@ -106,9 +106,10 @@ class Poet:
         if len(title) > TITLE_MAX:
             warnings.warn(f"the title has {len(title)} characters; only the first {TITLE_MAX} are read", TitleTruncated)
             title = title[:TITLE_MAX]
-        forced = self._forced(f, acrostic, first_line)
+        forced, n_given = self._forced(f, acrostic, first_line)
         pats = choose_patterns(f, start, first_rhymes)
-        given = sorted({line for line, _ in forced if first_line})
+        given = list(range(n_given))
+        self._given_misfit = False
         if given:
             pats = self._fitting(f, pats, forced, cfg, given)
         batch = self._batch_patterns(pats, n, beam, bool(forced), seed)
@@ -116,6 +117,11 @@ class Poet:
         cands = self.decoder.decode(f, batch, title, forced, cfg)
         poems = [self._finish(c, f, title, script, rules, render) for c in cands]
         poems.sort(key=lambda p: (not p.check["ok"], -p.score))
+        # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
+        broken = [e["message"] for e in poems[0].check["errors"]] if self._given_misfit else []
+        if broken:
+            warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
+                          " are held to them", UserWarning)
         return poems[:n]
 
     @staticmethod
@@ -129,13 +135,14 @@ class Poet:
         rng = random.Random(seed)
         return [rng.choice(pats) for _ in range(n)]
 
-    def _forced(self, f, acrostic: str | None, first_line: str | None) -> dict[tuple[int, int], int]:
-        """(line, pos) → token id of every character the user fixed."""
+    def _forced(self, f, acrostic: str | None, first_line: str | None) -> tuple[dict[tuple[int, int], int], int]:
+        """(line, pos) → token id of every character the user fixed, and the number of given lines."""
         from tangshi.script import require_known
 
         forced: dict[tuple[int, int], int] = {}
-        if first_line is not None:
-            for i, line in enumerate(split_given(first_line, f.n_chars, f.n_lines)):
+        given = split_given(first_line, f.n_chars, f.n_lines) if first_line is not None else []
+        if given:
+            for i, line in enumerate(given):
                 for j, ch in enumerate(require_known(line, self.vocab, "first line")):
                     forced[(i, j)] = self.vocab.index[ch]
         if acrostic is not None:
@@ -150,7 +157,7 @@ class Poet:
                     raise InputError(f"line {i + 1} of the first line starts with {self.vocab.chars[forced[(i, 0)]]!r},"
                                      f" but the acrostic asks for {heads[i]!r}")
                 forced[(i, 0)] = tok
-        return forced
+        return forced, len(given)
 
     def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> list:
         """The patterns that the given lines fit best (all of them when the rules are off)."""
@@ -168,9 +175,7 @@ class Poet:
                 misses = [m + (not a) for m, a in zip(misses, allowed)]
                 _advance(cons, torch_full(len(pats), tok), forced=True)
         best = min(misses)
-        if best:
-            warnings.warn("the given line(s) break the rules of every pattern of this form; only the new lines"
-                          " are held to them (see the check report)", UserWarning)
+        self._given_misfit = best > 0
         return [p for p, m in zip(pats, misses) if m == best]
 
     def _finish(self, cand, f, title: str, script: str, rules: str, render) -> Poem:

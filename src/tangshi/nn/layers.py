@@ -123,6 +123,12 @@ class _RecurrentLayer(nn.Module):
             raise InputError("step() runs forward in time; a bidirectional layer needs the whole sequence")
         if x_t.dim() != 2:
             raise InputError(f"step() takes one step shaped (B, D); got shape {tuple(x_t.shape)}")
+        if self.impl == "fused" and x_t.device.type == "cpu":
+            # On CPU, oneDNN's per-call set-up costs several times the arithmetic of one step
+            # (bench/generate_speed.py measures it), so one step runs the same equations directly.
+            self._check_input(x_t.unsqueeze(1))
+            out, state, _ = self._reference(x_t.unsqueeze(1), self._check_state(state, x_t.unsqueeze(1)))
+            return out[:, 0], state
         out, state = self.forward(x_t.unsqueeze(1), state)  # (B, 1, H)
         return out[:, 0], state  # (B, H)
 

@@ -113,7 +113,10 @@ def tables(strict: bool, variants: bool) -> Tables:
 
 def _candidates(char: str) -> set[str]:
     """Every traditional form the checker may read ``char`` as, in either script."""
+    simplified = _opencc("t2s").convert(char)
     out = {char, to_traditional(char, simplified=False), to_traditional(char, simplified=True)}
+    if len(simplified) == 1:  # shown in simplified script, the checker may read it as any preimage
+        out |= {to_traditional(simplified, simplified=True)} | _preimages().get(simplified, set())
     return out | _preimages().get(char, set())
 
 

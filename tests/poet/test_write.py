@@ -1,0 +1,151 @@
+"""The poet on a tiny model: shape and rules for every form × mode, seeds, scripts, errors."""
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+from tangshi.cli import main
+from tangshi.errors import InputError
+from tangshi.prosody import check
+from tangshi.script import render
+
+FORMS = {"五绝": (4, 5), "七绝": (4, 7), "五律": (8, 5), "七律": (8, 7)}
+MODES = {
+    "free": {},
+    "title": {"title": "秋夜"},
+    "acrostic": {"acrostic": None},
+    "first_line": {"first_line": None},
+    "beam": {"beam": 4, "title": "春江"},
+    "all": {"title": "送别", "acrostic": None, "first_line": None},
+}
+# real opening lines that pass the strict check: 王维《哭孟浩然》《戏题盘石》《韦给事山居》, 白居易《重题》
+OPENINGS = {"五绝": "故人不可见", "七绝": "可怜盘石临泉水", "五律": "幽寻得此地", "七律": "长松树下小溪头"}
+ACROSTIC = "春夏秋冬山水风月"
+
+
+def request(form: str, mode: str) -> dict:
+    kw = dict(MODES[mode])
+    if "acrostic" in kw:
+        kw["acrostic"] = ACROSTIC[: FORMS[form][0]]
+    if "first_line" in kw:
+        kw["first_line"] = OPENINGS[form]
+        if "acrostic" in kw:
+            kw["acrostic"] = OPENINGS[form][0] + kw["acrostic"][1:]
+    return kw
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_and_mode_has_the_shape_and_passes_strict(poet, form: str, mode: str) -> None:
+    kw = request(form, mode)
+    poems = poet.write(form=form, n=2, seed=7, **kw)
+    n_lines, n_chars = FORMS[form]
+    assert len(poems) == 2
+    for p in poems:
+        assert len(p.lines) == n_lines and all(len(line) == n_chars for line in p.lines)
+        assert p.text == "".join(l + ("。" if i % 2 else "，") for i, l in enumerate(p.lines))
+        report = check(p.text)
+        assert report.ok, (p.text, report.to_json()["errors"])
+        assert p.check["ok"] and p.check["form"] == report.form
+        if kw.get("acrostic"):
+            assert "".join(l[0] for l in p.lines) == kw["acrostic"]
+        if kw.get("first_line"):
+            assert p.lines[0] == kw["first_line"]
+    assert poems[0].score >= poems[1].score
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_lenient_and_off(poet, form: str) -> None:
+    for p in poet.write(form=form, n=3, seed=1, rules="lenient"):
+        assert check(p.text, lenient=True).ok
+    n_lines, n_chars = FORMS[form]
+    for p in poet.write(form=form, n=3, seed=1, rules="off"):
+        assert len(p.lines) == n_lines and all(len(line) == n_chars for line in p.lines)
+
+
+def test_no_character_more_than_twice(poet) -> None:
+    for p in poet.write(form="七律", n=4, seed=3, temperature=0.3):
+        text = "".join(p.lines)
+        assert max(text.count(c) for c in text) <= 2
+
+
+def test_seed_reproducibility(poet) -> None:
+    a = [p.text for p in poet.write(form="五律", n=3, seed=11, title="月")]
+    b = [p.text for p in poet.write(form="五律", n=3, seed=11, title="月")]
+    c = [p.text for p in poet.write(form="五律", n=3, seed=12, title="月")]
+    assert a == b and a != c
+
+
+def test_scripts(poet) -> None:
+    trad = poet.write(form="七绝", seed=5, script="traditional", title="秋夜")[0]
+    simp = poet.write(form="七绝", seed=5, script="simplified", title="秋夜")[0]
+    assert simp.lines == [render(line, "simplified") for line in trad.lines]
+    assert trad.title == "秋夜" and simp.title == "秋夜"
+    # input in either script means the same to the model
+    assert poet.write(form="五绝", seed=2, acrostic="风云龙马")[0].text == poet.write(form="五绝", seed=2, acrostic="風雲龍馬")[0].text
+
+
+def test_given_line_that_breaks_the_rules_is_kept_and_reported(poet) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        p = poet.write(form="五绝", first_line="春风吹花开", seed=1)[0]  # all 平: fits no line type
+    assert p.lines[0] == "春风吹花开"
+    assert any("given line" in str(w.message) for w in caught)
+    errors_after_given = [e for e in check(p.text).to_json()["errors"] if e["line"] and e["line"] > 1
+                          and e["kind"] not in ("shi_nian", "shi_dui")]
+    assert not [e for e in errors_after_given if e["kind"] in ("gu_ping", "san_ping_wei", "chu_yun", "repeated_rhyme")]
+
+
+def test_long_title_is_truncated_with_a_warning(poet) -> None:
+    with pytest.warns(UserWarning, match="only the first 32"):
+        poet.write(form="五绝", title="山" * 40, seed=1)
+
+
+@pytest.mark.parametrize("kw,msg", [
+    ({"form": "九言"}, "unknown form"),
+    ({"form": "五绝", "acrostic": "春夏秋"}, "has 3 characters"),
+    ({"form": "五绝", "acrostic": "abcd"}, "Chinese characters only"),
+    ({"form": "五绝", "first_line": "白日依山"}, "needs 5"),
+    ({"form": "五绝", "first_line": "hello"}, "Chinese characters only"),
+    ({"form": "五绝", "first_line": "白日依山尽，黄河入海流，欲穷千里目，更上一层楼"}, "nothing is left"),
+    ({"form": "五绝", "acrostic": "龘夏秋冬"}, "'龘'"),
+    ({"form": "五绝", "rules": "loose"}, "strict, lenient, off"),
+    ({"form": "五绝", "script": "cyrillic"}, "simplified, traditional"),
+    ({"form": "五绝", "temperature": 0}, "temperature"),
+    ({"form": "五绝", "beam": 2, "n": 3}, "more poems"),
+    ({"form": "五绝", "first_line": "千山鸟飞绝", "acrostic": "春夏秋冬"}, "acrostic asks"),
+])
+def test_bad_requests_name_the_problem(poet, kw: dict, msg: str) -> None:
+    with pytest.raises(InputError, match=msg):
+        poet.write(**kw)
+
+
+def test_unknown_character_names_its_converted_form(poet) -> None:
+    with pytest.raises(InputError) as err:
+        poet.write(form="五绝", acrostic="龘夏秋冬")
+    assert "龘" in str(err.value)
+
+
+def test_cli_json_schema(tiny_model, capsys) -> None:
+    assert main(["write", "--model", str(tiny_model), "--form", "五律", "--title", "江楼", "-n", "2",
+                 "--seed", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["poems"] and len(out["poems"]) == 2
+    for p in out["poems"]:
+        assert {"text", "lines", "form", "title", "score", "check"} <= set(p)
+        assert p["form"] == "五言律诗" and p["title"] == "江楼"
+        assert {"form", "ok", "pattern", "rhyme_group", "lines", "errors", "notes"} <= set(p["check"])
+        assert p["check"]["ok"] is True
+
+
+def test_cli_text_output_and_errors(tiny_model, capsys) -> None:
+    assert main(["write", "--model", str(tiny_model), "--form", "七绝", "--title", "秋夜", "--seed", "2"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "《秋夜》" and len(out) == 5 and all(len(l) == 8 for l in out[1:])
+    assert main(["write", "--model", str(tiny_model), "--form", "五绝", "--acrostic", "春夏"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "acrostic" in err[0]
+    assert main(["write", "--model", str(tiny_model), "--form", "五绝", "--first-line", "春风吹花开"]) == 0
+    assert "warning" in capsys.readouterr().err
