@@ -98,13 +98,17 @@ class Decoder:
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
 
     @torch.inference_mode()
-    def decode(self, form: Form, pats: list[Pattern], title: str, forced: dict[tuple[int, int], int],
+    def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
                cfg: DecodeConfig) -> list[Candidate]:
-        """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id."""
+        """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
+
+        ``title`` is one title for every candidate, or one per candidate (sampling only).
+        """
         B = len(pats)
         g = torch.Generator().manual_seed(cfg.seed if cfg.seed is not None else torch.seed() % 2**63)
-        titles = torch.tensor([encode_title(title, self.vocab)] * B)  # (B, M)
-        keys, states, mask, state = self.model.encode(titles)
+        titles = [title] * B if isinstance(title, str) else title
+        assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
+        keys, states, mask, state = self.model.encode(_pad_titles([encode_title(t, self.vocab) for t in titles]))
         forms = torch.full((B,), form_id(form.name), dtype=torch.long)
         cons = self._constraints(pats, cfg)
         tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
@@ -164,6 +168,14 @@ class Decoder:
         total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
         best, flat = total.flatten().topk(B)
         return flat // V, flat % V, best
+
+
+def _pad_titles(rows: list[list[int]]) -> torch.Tensor:
+    """Title ids (B, M), right-padded with 0 (masked out of attention)."""
+    out = torch.zeros(len(rows), max(len(r) for r in rows), dtype=torch.long)
+    for b, r in enumerate(rows):
+        out[b, : len(r)] = torch.tensor(r)
+    return out
 
 
 def _initial_scores(pats: list[Pattern]) -> torch.Tensor:
