@@ -53,7 +53,20 @@ def prosody_figures(dataset: Dataset) -> dict | None:
     covered, missing = coverage(line for p in dataset.poems for line in p.lines)
     regulated = [(p.form, p.lines) for p in dataset.split("test") if p.form in FORMS[:4]]
     return {"lexicon_coverage": covered, "lexicon_missing": dict(missing.most_common(20)),
+            "ambiguous_tokens": _ambiguous_share(dataset),
             "human_pass_rates_test": pass_rates(regulated)}
+
+
+def _ambiguous_share(dataset: Dataset) -> float:
+    """Share of character tokens whose readings in the table are both 平 and 仄 (多音字)."""
+    from tangshi.prosody.lexicon import P, Z, load
+
+    lex, counts = load(), Counter()
+    for p in dataset.poems:
+        for line in p.lines:
+            counts.update(line)
+    both = sum(n for c, n in counts.items() if lex.tone_mask(c) == P | Z)
+    return both / sum(counts.values())
 
 
 def format_table(s: dict) -> str:
