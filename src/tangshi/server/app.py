@@ -1,0 +1,126 @@
+"""The FastAPI app: the JSON API (``/api/…``), the web page (``/``) and the OpenAPI docs.
+
+:func:`create_app` takes a loaded poet (anything with ``write``, ``vocab``, ``header`` and
+``name``, so tests can pass a fake) and serves it; it loads nothing itself. Status codes:
+422 for a bad field or an unknown character, 413 for a body over the limit, 503 (with
+``Retry-After``) when the generation pool is full, 504 when a poem takes too long.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from tangshi import __version__
+from tangshi.errors import InputError
+from tangshi.server import schemas as S
+from tangshi.server.limits import BodyLimit, SecurityHeaders
+from tangshi.server.pool import BoundedPool, Busy, TimedOut, default_workers
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY = 16 * 1024
+RETRY_AFTER_S = 1
+ERRORS = {422: {"model": S.ErrorOut, "description": "a field is invalid or names an unknown character"},
+          413: {"model": S.ErrorOut, "description": "the request body is over the size limit"}}
+BUSY = {503: {"model": S.ErrorOut, "description": "the generation pool is full; retry after Retry-After s"},
+        504: {"model": S.ErrorOut, "description": "generation took longer than the timeout"}}
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+def _validation_error(_: Request, err: RequestValidationError) -> JSONResponse:
+    """422 with one line naming each bad field, and the fields as a list for the page."""
+    errors = [{"field": _field(e["loc"]), "message": e["msg"].removeprefix("Value error, ")} for e in err.errors()]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def convert(text: str, script: str) -> str:
+    """``text`` in the other script (OpenCC, phrase-aware)."""
+    from tangshi.script import _converter
+
+    return _converter("t2s" if script == "simplified" else "s2t").convert(text)
+
+
+def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
+               max_body: int = MAX_BODY) -> FastAPI:
+    """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait."""
+    workers = workers or default_workers()
+    pool = BoundedPool(workers, 2 * workers if queue is None else queue, timeout)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        pool.shutdown()
+
+    app = FastAPI(title="tangshi", version=__version__, lifespan=lifespan,
+                  description="Write Tang-style regulated poems (近体诗) and check poems against the rules.")
+    app.state.poet, app.state.pool, app.state.max_body = poet, pool, max_body
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(InputError, lambda _, e: _error(422, str(e)))
+    app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",
+                                                        {"Retry-After": str(RETRY_AFTER_S)}))
+    app.add_exception_handler(TimedOut, lambda _, e: _error(504, str(e)))
+    _routes(app, poet, pool)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
+    step = poet.header.get("step")
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.post("/api/poems", response_model=S.PoemsOut, responses={**ERRORS, **BUSY}, tags=["poems"])
+    async def write(req: S.WriteRequest) -> dict:
+        """Write poems: the same fields and JSON as ``tangshi write --json``."""
+        poems = await pool.run(poet.write, **req.write_kwargs())
+        return {"poems": [p.to_json() for p in poems]}
+
+    @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])
+    def check_poem(req: S.CheckRequest) -> dict:
+        """Check a poem against the rules of regulated verse (``tangshi check --json``)."""
+        from tangshi.prosody import check
+
+        return check(req.text, lenient=req.lenient).to_json()
+
+    @app.post("/api/convert", response_model=S.ConvertResponse, responses=ERRORS, tags=["check"])
+    def convert_text(req: S.ConvertRequest) -> dict:
+        """The text in simplified or traditional characters."""
+        return {"text": convert(req.text, req.script)}
+
+    @app.get("/api/health", response_model=S.HealthOut, tags=["meta"])
+    def health() -> dict:
+        """The model's name and version and the vocabulary size."""
+        version = __version__ + (f"+step{step}" if step is not None else "")
+        return {"status": "ok", "name": poet.name, "version": version, "tangshi_version": __version__,
+                "step": step, "vocab_size": len(poet.vocab), "workers": pool.workers, "queue": pool.queue}
+
+    @app.get("/api/meta", tags=["meta"])
+    def meta() -> dict:
+        """What the page needs to build its form: forms, limits and the names of the checker's issues."""
+        from tangshi.corpus.clean import SHORT_NAMES
+        from tangshi.prosody.forms import FORMS
+        from tangshi.prosody.report import ERROR_KINDS, NOTE_KINDS
+
+        short = {full: s for s, full in SHORT_NAMES.items()}
+        return {"forms": [{"name": f.name, "short": short.get(f.name, f.name), "lines": f.n_lines,
+                           "chars": f.n_chars} for f in FORMS],
+                "kinds": {**ERROR_KINDS, **NOTE_KINDS}, "errors": list(ERROR_KINDS),
+                "limits": {"title": S.TITLE_MAX, "n": S.N_MAX, "beam": S.BEAM_MAX, "check_text": S.CHECK_TEXT_MAX,
+                           "temperature": [0, 2], "body_bytes": app.state.max_body}}

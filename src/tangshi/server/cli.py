@@ -1,0 +1,68 @@
+"""``tangshi serve``: load the model once and serve the app under uvicorn (127.0.0.1 by default)."""
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+
+from tangshi.errors import InputError
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``tangshi serve``."""
+    import torch
+    import uvicorn
+
+    from tangshi.poet import Poet
+    from tangshi.server.app import create_app
+    from tangshi.server.pool import default_workers
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be in 1..65535, got {args.port}")
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise InputError(f"--workers must be in 1..64, got {args.workers}")
+    if args.queue is not None and not 0 <= args.queue <= 1024:
+        raise InputError(f"--queue must be in 0..1024, got {args.queue}")
+    if not args.timeout > 0:
+        raise InputError(f"--timeout must be > 0 seconds, got {args.timeout}")
+    poet = Poet.load(args.model)
+    workers = args.workers or default_workers()
+    # Each worker decodes one small batch: threads inside one op would only fight the other workers.
+    torch.set_num_threads(max(1, default_workers() // workers))
+    if not is_loopback(args.host):
+        print(f"tangshi: warning: serving on {args.host}, reachable from other machines", file=sys.stderr)
+    app = create_app(poet, workers=workers, queue=args.queue, timeout=args.timeout)
+    print(f"tangshi: serving {poet.name} (step {poet.header.get('step')}) on http://{args.host}:{args.port}/",
+          file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``serve``."""
+    p = sub.add_parser("serve", help="serve the poet and the checker over HTTP",
+                       description="Serve the web page and the JSON API (OpenAPI docs at /docs).")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default: 127.0.0.1, this machine only; 0.0.0.0 exposes it)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
+    p.add_argument("--workers", type=int, help="generation threads (default: one per core, at most 4)")
+    p.add_argument("--queue", type=int,
+                   help="requests that may wait for a worker before the server answers 503 (default: 2 per worker)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds a poem may take, waiting included, before the server answers 504 (default: 30)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                   help="uvicorn's log level (default: info)")
+    p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                   help="log each request (default: on)")
+    p.set_defaults(func=run)

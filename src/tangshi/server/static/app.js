@@ -1,0 +1,292 @@
+// tangshi web page: write a poem (POST /api/poems) or check one (POST /api/check), and draw
+// the checker's verdict: each character with its 平/仄 mark, rhymes ringed, violations filled.
+"use strict";
+
+const TONE_MARK = { P: "○", Z: "●", PZ: "◐", "?": "?" };
+const state = {
+  script: "simplified",
+  form: "七言律诗",
+  meta: null,
+  shown: { write: null, check: null },  // {title, text, lenient} of what each panel shows
+};
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, cls, text) => {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+async function api(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const res = await fetch(path, init);
+  const data = await res.json().catch(() => ({ detail: `HTTP ${res.status}` }));
+  if (!res.ok) {
+    const err = new Error(data.detail || `HTTP ${res.status}`);
+    err.status = res.status;
+    err.fields = (data.errors || []).map((e) => e.field);
+    throw err;
+  }
+  return data;
+}
+
+function showError(id, err) {
+  const box = $(id);
+  if (!err) { box.hidden = true; box.textContent = ""; return; }
+  const busy = err.status === 503 ? "服务繁忙，请稍后再试。" : err.status === 504 ? "写诗超时，请再试一次。" : "";
+  box.textContent = busy || err.message;
+  box.hidden = false;
+}
+
+// ---- drawing a report -------------------------------------------------------------------
+
+function issueIndex(report) {
+  const at = new Map();  // "line:pos" -> "bad" | "noted"; "line:" for whole lines
+  for (const n of report.notes) if (n.line) at.set(`${n.line}:${n.pos ?? ""}`, "noted");
+  for (const e of report.errors) if (e.line) at.set(`${e.line}:${e.pos ?? ""}`, "bad");
+  return at;
+}
+
+function drawLine(line, i, at) {
+  const row = el("div", "line");
+  row.dataset.line = i + 1;
+  if (at.get(`${i + 1}:`) === "bad") row.classList.add("bad-line");
+  [...line.text].forEach((ch, j) => {
+    const cell = el("span", "ch");
+    cell.dataset.pos = j + 1;
+    const mark = at.get(`${i + 1}:${j + 1}`);
+    const verdict = line.verdicts[j];
+    if (mark === "bad" || verdict === "error" || verdict === "unknown") cell.classList.add("bad");
+    else if (mark === "noted") cell.classList.add("noted");
+    if (line.rhyme && j === line.text.length - 1) cell.classList.add("rhyme");
+    const tone = line.tones[j];
+    cell.append(el("span", "glyph", ch), el("span", "tone", TONE_MARK[tone] ?? "?"));
+    cell.title = `${{ P: "平", Z: "仄", PZ: "平仄两读", "?": "未收" }[tone] ?? ""}` +
+      (line.readings[j]?.length ? ` · ${line.readings[j].join("、")}` : "");
+    row.append(cell);
+  });
+  row.append(el("span", "punct", i % 2 ? "。" : "，"));
+  return row;
+}
+
+function drawIssues(report) {
+  const list = el("ul", "issues");
+  const kinds = state.meta ? state.meta.kinds : {};
+  const add = (issue, cls) => {
+    const item = el("li", `issue ${cls}`);
+    const where = issue.line ? `第${issue.line}句` + (issue.pos ? `第${issue.pos}字` : "") : "全篇";
+    item.append(el("span", "where", where), el("span", "kind", kinds[issue.kind] || issue.kind),
+                el("span", "message", issue.message));
+    item.dataset.line = issue.line ?? "";
+    item.dataset.pos = issue.pos ?? "";
+    list.append(item);
+  };
+  report.errors.forEach((e) => add(e, "error"));
+  report.notes.forEach((n) => add(n, "note"));
+  // pointing at an issue flashes its character
+  list.addEventListener("mouseover", (ev) => flash(list.parentElement, ev.target.closest(".issue"), true));
+  list.addEventListener("mouseout", (ev) => flash(list.parentElement, ev.target.closest(".issue"), false));
+  return list;
+}
+
+function flash(root, item, on) {
+  if (!item || !item.dataset.pos) return;
+  const cell = root.querySelector(`.line[data-line="${item.dataset.line}"] .ch[data-pos="${item.dataset.pos}"]`);
+  if (cell) cell.classList.toggle("flash", on);
+}
+
+function verdictLine(report) {
+  const p = el("p", "verdict");
+  const parts = [report.form || "体式不明", report.pattern, report.rhyme_group && `${report.rhyme_group}韵`,
+                 report.mode === "lenient" ? "宽松" : "严格"].filter(Boolean);
+  p.append(parts.join(" · ") + " — ");
+  p.append(report.ok ? el("span", "ok", "合律") : el("span", "bad", `不合律（${report.errors.length}处）`));
+  return p;
+}
+
+function drawReport(target, report, title, extra) {
+  target.replaceChildren();
+  target.lang = state.script === "traditional" ? "zh-Hant" : "zh-Hans";
+  if (title) target.append(el("h2", "poem-title", `《${title}》`));
+  target.append(verdictLine(report));
+  const at = issueIndex(report);
+  const body = el("div", "poem-body");
+  report.lines.forEach((line, i) => body.append(drawLine(line, i, at)));
+  target.append(body);
+  if (report.errors.length || report.notes.length) target.append(drawIssues(report));
+  const actions = el("div", "actions");
+  const copy = el("button", "quiet copy", "复制");
+  copy.type = "button";
+  copy.addEventListener("click", () => copyPoem(title, report, copy));
+  actions.append(copy);
+  target.append(actions);
+  if (extra) target.append(el("p", "meta", extra));
+  target.hidden = false;
+}
+
+async function copyPoem(title, report, button) {
+  const lines = report.lines.map((l, i) => l.text + (i % 2 ? "。" : "，"));
+  const text = (title ? `《${title}》\n` : "") + lines.join("\n");
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = el("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  button.textContent = "已复制";
+  setTimeout(() => { button.textContent = "复制"; }, 1500);
+}
+
+// ---- writing ----------------------------------------------------------------------------
+
+function writeRequest(form) {
+  const data = new FormData(form);
+  const body = { form: state.form, script: state.script, temperature: Number(data.get("temperature")),
+                 rules: data.get("rules") || "strict" };
+  for (const key of ["title", "acrostic", "first_line", "start"]) {
+    const value = (data.get(key) || "").trim();
+    if (value) body[key] = value;
+  }
+  const seed = (data.get("seed") || "").trim();
+  if (seed) body.seed = Number(seed);
+  return body;
+}
+
+async function onWrite(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const button = $("#write-button");
+  form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  showError("#write-error", null);
+  button.disabled = true;
+  button.textContent = "吟哦中";
+  try {
+    const body = writeRequest(form);
+    const { poems } = await api("/api/poems", body);
+    const poem = poems[0];
+    state.shown.write = { title: poem.title, text: poem.text, lenient: body.rules === "lenient" };
+    drawReport($("#poem"), poem.check, poem.title, `模型得分 ${poem.score.toFixed(2)}（每字平均对数概率）`);
+  } catch (err) {
+    for (const field of err.fields || []) form.elements[field]?.setAttribute("aria-invalid", "true");
+    showError("#write-error", err);
+  } finally {
+    button.disabled = false;
+    button.textContent = "写诗";
+  }
+}
+
+// ---- checking ---------------------------------------------------------------------------
+
+async function runCheck(text, lenient) {
+  const report = await api("/api/check", { text, lenient });
+  state.shown.check = { title: "", text, lenient };
+  drawReport($("#report"), report, "");
+}
+
+async function onCheck(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const text = form.elements.text.value.trim();
+  showError("#check-error", null);
+  if (!text) { showError("#check-error", new Error("请先贴一首诗。")); return; }
+  const button = $("#check-button");
+  button.disabled = true;
+  try {
+    await runCheck(text, form.elements.lenient.checked);
+  } catch (err) {
+    showError("#check-error", err);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- script switch, tabs, forms -----------------------------------------------------------
+
+async function setScript(script) {
+  state.script = script;
+  document.querySelectorAll(".script-switch button").forEach((b) => {
+    b.setAttribute("aria-pressed", String(b.dataset.script === script));
+  });
+  document.documentElement.lang = script === "traditional" ? "zh-Hant" : "zh-Hans";
+  const area = $("#check-form").elements.text;
+  if (area.value.trim()) area.value = (await api("/api/convert", { text: area.value, script })).text;
+  for (const [panel, target] of [["write", "#poem"], ["check", "#report"]]) {
+    const shown = state.shown[panel];
+    if (!shown) continue;
+    // the verdict does not depend on the script: convert, then redraw in the new characters
+    const both = (await api("/api/convert", { text: `${shown.title}\n${shown.text}`, script })).text;
+    const [title, ...rest] = both.split("\n");
+    const report = await api("/api/check", { text: rest.join("\n"), lenient: shown.lenient });
+    state.shown[panel] = { ...shown, title, text: rest.join("\n") };
+    const meta = $(`${target} .meta`);
+    drawReport($(target), report, title, meta ? meta.textContent : undefined);
+  }
+}
+
+function selectTab(name) {
+  for (const tab of ["write", "check"]) {
+    $(`#tab-${tab}`).setAttribute("aria-selected", String(tab === name));
+    $(`#panel-${tab}`).hidden = tab !== name;
+  }
+}
+
+function drawForms(forms) {
+  const box = $("#form-choices");
+  box.replaceChildren();
+  for (const f of forms) {
+    const b = el("button", "", f.short);
+    b.type = "button";
+    b.setAttribute("role", "radio");
+    b.dataset.form = f.name;
+    b.title = `${f.name}：${f.lines}句，每句${f.chars}字`;
+    b.addEventListener("click", () => chooseForm(f));
+    box.append(b);
+  }
+  chooseForm(forms.find((f) => f.name === state.form) || forms[0]);
+}
+
+function chooseForm(f) {
+  state.form = f.name;
+  document.querySelectorAll("#form-choices button").forEach((b) => {
+    b.setAttribute("aria-checked", String(b.dataset.form === f.name));
+  });
+  const form = $("#write-form");
+  form.elements.acrostic.placeholder = `藏头：${f.lines}个字，每句首字（可不填）`;
+  form.elements.acrostic.maxLength = f.lines;
+  form.elements.first_line.placeholder = `续写：给出开头一句，${f.chars}字（可不填）`;
+}
+
+async function init() {
+  $("#write-form").addEventListener("submit", onWrite);
+  $("#check-form").addEventListener("submit", onCheck);
+  $("#tab-write").addEventListener("click", () => selectTab("write"));
+  $("#tab-check").addEventListener("click", () => selectTab("check"));
+  document.querySelectorAll(".script-switch button").forEach((b) => {
+    b.addEventListener("click", () => setScript(b.dataset.script).catch((err) => showError("#write-error", err)));
+  });
+  const temperature = $("#write-form").elements.temperature;
+  const showTemperature = () => { $("#temperature-out").textContent = Number(temperature.value).toFixed(2); };
+  temperature.addEventListener("input", showTemperature);
+  showTemperature();
+  $("#example").addEventListener("click", () => {
+    $("#check-form").elements.text.value = "渭城朝雨浥轻尘，客舍青青柳色新。\n劝君更尽一杯酒，西出阳关无故人。";
+  });
+  try {
+    state.meta = await api("/api/meta");
+    drawForms(state.meta.forms);
+    const h = await api("/api/health");
+    $("#model-info").textContent = `模型 ${h.name} · ${h.version} · 字表 ${h.vocab_size} 字`;
+  } catch (err) {
+    showError("#write-error", err);
+  }
+  document.body.dataset.ready = "true";
+}
+
+document.addEventListener("DOMContentLoaded", init);
