@@ -1,0 +1,96 @@
+"""Benchmark: generation latency of a model, per form and mode, against a naive decoder.
+
+For each form and mode (sample 1 poem; 16 candidates in one batch; beam 8) it writes
+``--repeats`` poems with strict rules, after loading, and reports p50/p90 milliseconds.
+The reference in the same run decodes the same model the obvious way: one call of the
+fused recurrent kernel per step (what ``nn.LSTM`` does for T = 1), no constraints, and
+multinomial sampling from the full softmax. Also measured: the cold start of a whole
+``tangshi write`` process (wall time, median of ``--cold`` runs).
+
+    python bench/generate_speed.py --json [--model PATH] [--repeats 15] [--threads 1]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from tangshi.poet import Poet
+
+FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗")
+MODES = {"sample": {"n": 1}, "n16": {"n": 16}, "beam8": {"beam": 8}}
+
+
+def timed(fn, repeats: int) -> dict:
+    fn()  # warm-up: first-call allocations and caches
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 1), "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1)}
+
+
+@torch.inference_mode()
+def naive_poem(poet: Poet, n_chars: int) -> str:
+    """The reference: fused kernel per step, full softmax, no rules, no masks."""
+    model, vocab = poet.decoder.model, poet.vocab
+    keys, states, mask, state = model.encode(torch.tensor([[vocab.bos]]))
+    tok, form, out = torch.tensor([vocab.bos]), torch.tensor([0]), []
+    impl = model.decoder.impl
+    for _ in range(n_chars):
+        x = (model.embed(tok) + model.form_embed(form)).unsqueeze(1)  # (1, 1, emb)
+        h, state = model.decoder(x, state)  # the fused kernel, T = 1
+        logits = model.logits(h, keys, states, mask)[:, 0]
+        tok = torch.multinomial(torch.softmax(logits, -1), 1)[:, 0]
+        out.append(int(tok))
+    assert impl == "fused"
+    return vocab.decode(out)
+
+
+def cold_start(model: str | None, runs: int) -> float:
+    exe = Path(sys.executable).parent / "tangshi"
+    cmd = [str(exe), "write", "--form", "七律", "--seed", "1"] + (["--model", model] if model else [])
+    walls = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        walls.append(time.perf_counter() - t)
+    return round(statistics.median(walls), 2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", help="checkpoint directory (default: the shipped model)")
+    ap.add_argument("--repeats", type=int, default=15, help="timed poems per form and mode")
+    ap.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    ap.add_argument("--cold", type=int, default=3, help="cold-start runs of `tangshi write`")
+    ap.add_argument("--json", action="store_true", help="print JSON only")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    poet = Poet.load(args.model)
+    torch.set_num_threads(args.threads)
+    result = {"threads": args.threads, "forms": {}, "reference_naive": {}}
+    for form in FORMS:
+        result["forms"][form] = {m: timed(lambda kw=kw: poet.write(form=form, **kw), args.repeats)
+                                 for m, kw in MODES.items()}
+        n_chars = {"五言绝句": 24, "七言绝句": 32, "五言律诗": 48, "七言律诗": 64}[form]
+        result["reference_naive"][form] = timed(lambda: naive_poem(poet, n_chars), args.repeats)
+    q = result["forms"]["七言律诗"]
+    result["targets"] = {"qilv_sample_p50_ms<=60": q["sample"]["p50_ms"], "qilv_n16_p50_ms<=250": q["n16"]["p50_ms"],
+                         "qilv_beam8_p50_ms<=400": q["beam8"]["p50_ms"],
+                         "cold_start_s<=3": cold_start(args.model, args.cold) if args.cold else None}
+    result["speedup_vs_naive_qilv_sample"] = round(
+        result["reference_naive"]["七言律诗"]["p50_ms"] / q["sample"]["p50_ms"], 2)
+    print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 1))
+
+
+if __name__ == "__main__":
+    main()
