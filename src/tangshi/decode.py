@@ -188,18 +188,36 @@ def _initial_scores(pats: list[Pattern]) -> torch.Tensor:
     return torch.tensor(out)
 
 
+SHORTLIST = 256  # candidates examined per step; the full vocabulary only when they fall short
+
+
 def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: torch.Generator) -> torch.Tensor:
-    """Temperature, top-k and top-p sampling among the allowed items. (B, V) -> (B,)."""
-    logits = (logp / cfg.temperature).masked_fill(~allowed, float("-inf"))
-    if cfg.top_k:
-        kth = logits.topk(min(cfg.top_k, logits.shape[1]), dim=-1).values[:, -1:]  # (B, 1)
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    probs = torch.softmax(logits, dim=-1)
+    """Temperature, top-k and top-p sampling among the allowed items. (B, V) -> (B,).
+
+    Exact, but fast: the nucleus is looked for among the ``SHORTLIST`` likeliest items (a top-k,
+    not a sort of ~7k), and the whole vocabulary is sorted only when those hold less than top-p.
+    """
+    logits = (logp / cfg.temperature).masked_fill(~allowed, float("-inf"))  # (B, V)
+    k = min(cfg.top_k or SHORTLIST, SHORTLIST, logits.shape[1])
+    vals, idx = logits.topk(k, dim=-1)  # (B, k), descending
+    if cfg.top_k and cfg.top_k > SHORTLIST or (not cfg.top_k and _short_of_nucleus(logits, vals, cfg.top_p)):
+        vals, idx = logits.sort(dim=-1, descending=True)  # (B, V): the rare flat distribution
+        if cfg.top_k:
+            vals, idx = vals[:, : cfg.top_k], idx[:, : cfg.top_k]
+    probs = torch.softmax(vals, dim=-1)  # (B, k): renormalised over the kept items, as top-k does
     if cfg.top_p < 1:
-        sorted_p, order = probs.sort(dim=-1, descending=True)
-        drop = sorted_p.cumsum(-1) - sorted_p > cfg.top_p  # keep the smallest set reaching top_p
-        probs = probs.scatter(1, order, sorted_p.masked_fill(drop, 0.0))
-    return torch.multinomial(probs, 1, generator=g)[:, 0]
+        drop = probs.cumsum(-1) - probs > cfg.top_p  # keep the smallest prefix reaching top_p
+        probs = probs.masked_fill(drop, 0.0)
+    pick = torch.multinomial(probs, 1, generator=g)  # (B, 1)
+    return idx.gather(1, pick)[:, 0]
+
+
+def _short_of_nucleus(logits: torch.Tensor, vals: torch.Tensor, top_p: float) -> bool:
+    """True when, for some row, the shortlist holds less than ``top_p`` of the probability."""
+    if top_p >= 1:
+        return True
+    mass = torch.exp(torch.logsumexp(vals, -1) - torch.logsumexp(logits, -1))  # (B,)
+    return bool((mass < top_p).any())
 
 
 def _advance(cons, tokens: torch.Tensor, forced: bool) -> None:
