@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from tangshi.decode import DecodeConfig, resolve_form
 from tangshi.errors import InputError
@@ -57,15 +57,23 @@ class WriteRequest(BaseModel):
         except InputError as err:
             raise ValueError(str(err)) from None
 
-    @model_validator(mode="after")
-    def _acrostic_fits(self) -> "WriteRequest":
-        if self.acrostic is not None:
-            heads, lines = re.sub(r"\s+", "", self.acrostic), resolve_form(self.form).n_lines
+    @field_validator("acrostic")
+    @classmethod
+    def _acrostic_fits(cls, value: str | None, info: ValidationInfo) -> str | None:
+        form = info.data.get("form")  # validated before (declared first); absent when it was bad
+        if value is not None and form is not None:
+            heads, lines = re.sub(r"\s+", "", value), resolve_form(form).n_lines
             if len(heads) != lines:
-                raise ValueError(f"acrostic {heads!r} has {len(heads)} characters; a {self.form} has {lines} lines")
-        if self.beam and self.n > self.beam:
-            raise ValueError(f"n={self.n} asks for more poems than beam={self.beam} keeps")
-        return self
+                raise ValueError(f"acrostic {heads!r} has {len(heads)} characters; a {form} has {lines} lines")
+        return value
+
+    @field_validator("n")
+    @classmethod
+    def _n_within_beam(cls, value: int, info: ValidationInfo) -> int:
+        beam = info.data.get("beam")
+        if beam and value > beam:
+            raise ValueError(f"n={value} asks for more poems than beam={beam} keeps")
+        return value
 
     def write_kwargs(self) -> dict:
         """Keyword arguments of :meth:`tangshi.poet.Poet.write`."""

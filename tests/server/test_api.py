@@ -1,0 +1,186 @@
+"""The JSON API over the tiny poet: every field of POST /api/poems, the checker, health, errors."""
+from __future__ import annotations
+
+import pytest
+
+SAME_IN_BOTH = "春山花月日人天水江秋"  # characters written alike in both scripts
+WEICHENG = "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。"
+
+
+def write(client, **body) -> dict:
+    res = client.post("/api/poems", json={"form": "五绝", **body})
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+def heads(poet, k: int) -> str:
+    found = "".join(c for c in SAME_IN_BOTH if c in poet.vocab)
+    assert len(found) >= k, found
+    return found[:k]
+
+
+def test_health(client, poet):
+    h = client.get("/api/health").json()
+    assert h["status"] == "ok" and h["name"] == poet.name and h["vocab_size"] == len(poet.vocab)
+    assert h["step"] == poet.header["step"] and h["version"].endswith(f"+step{poet.header['step']}")
+    assert h["workers"] == 2
+
+
+def test_poems_are_write_json(client, poet):
+    """Same seed and fields: the same JSON as ``tangshi write --json`` (Poem.to_json)."""
+    got = write(client, title="秋夜", seed=11)
+    want = {"poems": [p.to_json() for p in poet.write(form="五绝", title="秋夜", seed=11)]}
+    assert got == want
+
+
+@pytest.mark.parametrize("form, lines, chars", [("五绝", 4, 5), ("七言绝句", 4, 7), ("五言律詩", 8, 5), ("七律", 8, 7)])
+def test_forms(client, form, lines, chars):
+    poem = write(client, form=form, seed=1)["poems"][0]
+    assert len(poem["lines"]) == lines and {len(line) for line in poem["lines"]} == {chars}
+    assert poem["check"]["ok"], poem["check"]["errors"]
+
+
+def test_acrostic_first_line_and_title(client, poet):
+    acro = heads(poet, 4)
+    poem = write(client, acrostic=" ".join(acro), title="春望", seed=2)["poems"][0]
+    assert [line[0] for line in poem["lines"]] == list(acro) and poem["title"] == "春望"
+    given = poem["lines"][0]
+    again = write(client, first_line=given, seed=3)["poems"][0]
+    assert again["lines"][0] == given
+
+
+@pytest.mark.parametrize("body, test", [
+    ({"rules": "lenient"}, lambda ps: ps[0]["check"]["mode"] == "lenient"),
+    ({"rules": "off"}, lambda ps: len(ps[0]["lines"]) == 4),
+    ({"start": "平起"}, lambda ps: ps[0]["pattern"].startswith("平起")),
+    ({"start": "ze"}, lambda ps: ps[0]["pattern"].startswith("仄起")),
+    ({"first_rhymes": True}, lambda ps: ps[0]["pattern"].endswith("首句入韵") and "不" not in ps[0]["pattern"]),
+    ({"first_rhymes": False}, lambda ps: ps[0]["pattern"].endswith("首句不入韵")),
+    ({"temperature": 2.0, "top_k": 5, "top_p": 0.5}, lambda ps: ps[0]["check"]["ok"]),
+    ({"n": 3}, lambda ps: len(ps) == 3 and ps[0]["score"] >= ps[1]["score"] >= ps[2]["score"]),
+    ({"beam": 3, "n": 2}, lambda ps: len(ps) == 2),
+    ({"max_repeat": 1}, lambda ps: len(set(ps[0]["text"][:-1].replace("，", "").replace("。", ""))) == 20),
+    ({"script": "traditional", "title": "秋夜"}, lambda ps: ps[0]["title"] == "秋夜"),
+])
+def test_fields(client, body, test):
+    assert test(write(client, seed=5, **body)["poems"])
+
+
+def test_seed_and_script(client):
+    a, b = write(client, seed=9, title="风"), write(client, seed=9, title="风")
+    assert a == b
+    trad = write(client, seed=9, script="traditional", title="风")["poems"][0]
+    simp = client.post("/api/convert", json={"text": trad["text"], "script": "simplified"}).json()["text"]
+    assert simp == a["poems"][0]["text"] and trad["title"] == "風"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("form", "六绝"), ("title", "长" * 33), ("acrostic", "春山"), ("acrostic", "春山花月日"), ("first_line", "春" * 65),
+    ("rules", "loose"), ("start", "中起"), ("first_rhymes", "maybe"), ("temperature", 0), ("temperature", 2.5),
+    ("temperature", "hot"), ("top_k", -1), ("top_p", 0), ("top_p", 1.5), ("beam", -1), ("beam", 17), ("n", 0),
+    ("n", 17), ("seed", -1), ("seed", 2**64), ("max_repeat", 0), ("script", "cyrillic"), ("colour", "red"),
+])
+def test_bad_field_is_422_naming_it(client, field, value):
+    res = client.post("/api/poems", json={"form": "五绝", field: value})
+    assert res.status_code == 422
+    body = res.json()
+    assert body["detail"].startswith(f"{field}: ") and [e["field"] for e in body["errors"]] == [field]
+
+
+@pytest.mark.parametrize("body, needle", [
+    ({"acrostic": "春山花月", "form": "七律"}, "acrostic: acrostic '春山花月' has 4 characters; a 七言律诗 has 8 lines"),
+    ({"n": 3, "beam": 2}, "n: n=3 asks for more poems than beam=2 keeps"),
+])
+def test_bad_combination_is_422(client, body, needle):
+    res = client.post("/api/poems", json=body)
+    assert res.status_code == 422 and res.json()["detail"] == needle
+
+
+@pytest.mark.parametrize("field, value, needle", [
+    ("acrostic", "𠀀春山花", "𠀀"),          # a character the model does not know
+    ("first_line", "𠀀春山花月", "𠀀"),
+    ("first_line", "春山花月", "4 characters"),
+    ("acrostic", "ab春山", "Chinese characters only"),
+])
+def test_input_error_is_422_naming_the_value(client, field, value, needle):
+    res = client.post("/api/poems", json={"form": "五绝", field: value})
+    assert res.status_code == 422 and needle in res.json()["detail"]
+
+
+def test_not_json_and_wrong_shape(client):
+    res = client.post("/api/poems", content=b"{not json", headers={"content-type": "application/json"})
+    assert res.status_code == 422 and "JSON" in res.json()["detail"]
+    assert client.post("/api/poems", json=["五绝"]).status_code == 422
+
+
+def test_check_weicheng(client):
+    """王维《渭城曲》 breaks 粘 at line 3 (君 should be 仄); strictly, 轻 (两读) at line 1 also fails."""
+    strict = client.post("/api/check", json={"text": WEICHENG}).json()
+    assert not strict["ok"] and strict["form"] == "七言绝句" and strict["mode"] == "strict"
+    assert [(e["kind"], e["line"], e["pos"]) for e in strict["errors"]] == [("tone", 1, 6), ("shi_nian", 3, 2)]
+    assert strict["lines"][2]["verdicts"][1] == "error" and strict["lines"][0]["tones"][5] == "PZ"
+    lenient = client.post("/api/check", json={"text": WEICHENG, "lenient": True}).json()
+    assert lenient["mode"] == "lenient" and [e["kind"] for e in lenient["errors"]] == ["shi_nian"]
+
+
+def test_check_is_checker_json(client):
+    from tangshi.prosody import check
+
+    text = "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"
+    assert client.post("/api/check", json={"text": text}).json() == check(text).to_json()
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"text": ""}, "text"), ({"text": "春" * 1001}, "text"), ({}, "text"), ({"text": "春", "lenient": [1]}, "lenient"),
+    ({"text": "春", "extra": 1}, "extra"),
+])
+def test_check_bad_request(client, body, field):
+    res = client.post("/api/check", json=body)
+    assert res.status_code == 422 and res.json()["detail"].startswith(f"{field}: ")
+
+
+def test_convert(client):
+    assert client.post("/api/convert", json={"text": "秋风", "script": "traditional"}).json() == {"text": "秋風"}
+    assert client.post("/api/convert", json={"text": "秋風", "script": "simplified"}).json() == {"text": "秋风"}
+    assert client.post("/api/convert", json={"text": "秋", "script": "latin"}).status_code == 422
+
+
+def test_meta(client):
+    meta = client.get("/api/meta").json()
+    assert [(f["short"], f["lines"], f["chars"]) for f in meta["forms"]] == [
+        ("五绝", 4, 5), ("七绝", 4, 7), ("五律", 8, 5), ("七律", 8, 7)]
+    assert meta["kinds"]["shi_nian"] == "失粘" and "shi_nian" in meta["errors"] and "ban_ao" not in meta["errors"]
+
+
+def test_body_limit_413(client):
+    big = {"text": "春" * 10_000}  # 30 kB of UTF-8, over the 16 KiB limit
+    res = client.post("/api/check", json=big)
+    assert res.status_code == 413 and "16384" in res.json()["detail"]
+
+    def chunks():  # no Content-Length: the limit holds for a streamed body too
+        for _ in range(20):
+            yield b" " * 1024
+
+    res = client.post("/api/poems", content=chunks(), headers={"content-type": "application/json"})
+    assert res.status_code == 413
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/api/nope", 404), ("get", "/nope", 404), ("get", "/static/nope.js", 404), ("get", "/api/poems", 405),
+    ("delete", "/api/check", 405),
+])
+def test_not_found_and_method(client, method, path, status):
+    assert getattr(client, method)(path).status_code == status
+
+
+def test_page_and_docs(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert 'src="/static/app.js"' in page.text and "http" not in page.text  # nothing from elsewhere: works offline
+    for asset in ("app.js", "style.css"):
+        assert client.get(f"/static/{asset}").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert {"/api/poems", "/api/check", "/api/health"} <= set(schema["paths"])
+    assert schema["components"]["schemas"]["WriteRequest"]["properties"]["n"]["maximum"] == 16
+    assert client.get("/docs").status_code == 200
