@@ -259,7 +259,6 @@ function chooseForm(f) {
   });
   const form = $("#write-form");
   form.elements.acrostic.placeholder = `藏头：${f.lines}个字，每句首字（可不填）`;
-  form.elements.acrostic.maxLength = f.lines;
   form.elements.first_line.placeholder = `续写：给出开头一句，${f.chars}字（可不填）`;
 }
 

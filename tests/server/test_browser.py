@@ -1,0 +1,124 @@
+"""End to end in a real browser: Playwright drives Debian's chromium against a uvicorn server
+on a free 127.0.0.1 port serving the tiny poet. Writes poems, switches script, checks 渭城曲."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WEICHENG = "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+
+@pytest.fixture(scope="module")
+def server_url(poet):
+    import uvicorn
+
+    from tangshi.server import create_app
+    from tangshi.server.local import HOST, free_port, wait_ready
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(poet, workers=2), host=HOST, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://{HOST}:{port}"
+    wait_ready(url, timeout=30)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def page(server_url):
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 900})  # a phone's width
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(server_url) else outside.append(r.url))
+        page.goto(server_url)
+        page.wait_for_selector("body[data-ready=true]")
+        yield page
+        browser.close()
+        assert not outside, f"the page asked for something elsewhere: {outside}"
+
+
+def rows(page, root: str = "#poem") -> list[str]:
+    return ["".join(g.inner_text() for g in row.locator(".glyph").all()) for row in page.locator(f"{root} .line").all()]
+
+
+@pytest.mark.parametrize("form, lines, chars", [("五言绝句", 4, 5), ("七言律诗", 8, 7)])
+def test_write(page, form, lines, chars):
+    page.click("#tab-write")
+    page.click(f"#form-choices button[data-form='{form}']")
+    page.fill("input[name=title]", "秋夜")
+    page.locator("#poem").evaluate("n => n.replaceChildren()")
+    page.click("#write-button")
+    page.wait_for_selector("#poem .line")
+    got = rows(page)
+    assert len(got) == lines and {len(r) for r in got} == {chars}
+    marks = page.locator("#poem .tone").all_inner_texts()
+    assert len(marks) == lines * chars and set(marks) <= {"○", "●", "◐"}
+    assert page.locator("#poem .ch.rhyme").count() >= lines // 2  # every even line rhymes
+    assert page.locator("#poem .poem-title").inner_text() == "《秋夜》"
+    assert "合律" in page.locator("#poem .verdict").inner_text()
+
+
+def test_script_switch(page):
+    before = rows(page)
+    page.click(".script-switch button[data-script=traditional]")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
+    page.wait_for_function("() => document.querySelector('#poem').lang === 'zh-Hant'")
+    after = rows(page)
+    assert len(after) == len(before) and [len(r) for r in after] == [len(r) for r in before]
+    page.click(".script-switch button[data-script=simplified]")
+    page.wait_for_function("() => document.querySelector('#poem').lang === 'zh-Hans'")
+    assert rows(page) == before
+
+
+def test_script_switch_converts(page):
+    page.click("#tab-check")
+    page.fill("textarea[name=text]", "秋风")
+    page.click(".script-switch button[data-script=traditional]")
+    page.wait_for_function("() => document.querySelector('textarea[name=text]').value === '秋風'")
+    page.click(".script-switch button[data-script=simplified]")
+    page.wait_for_function("() => document.querySelector('textarea[name=text]').value === '秋风'")
+
+
+def test_check_weicheng(page):
+    page.click("#tab-check")
+    page.fill("textarea[name=text]", WEICHENG)
+    page.click("#check-button")
+    page.wait_for_selector("#report .line")
+    assert rows(page, "#report")[2] == "劝君更尽一杯酒"
+    bad = page.locator("#report .ch.bad .glyph").all_inner_texts()
+    assert bad == ["轻", "君"]  # strict: 轻 read 仄 breaks line 1; 君 breaks 粘 at line 3
+    assert page.locator("#report .line[data-line='3'] .ch[data-pos='2']").get_attribute("class").split() == ["ch", "bad"]
+    issues = page.locator("#report .issue.error").all_inner_texts()
+    assert len(issues) == 2 and "失粘" in issues[1] and "第3句第2字" in issues[1]
+    assert "不合律（2处）" in page.locator("#report .verdict").inner_text()
+    page.check("input[name=lenient]")
+    page.click("#check-button")
+    page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 1")
+    assert page.locator("#report .ch.bad .glyph").all_inner_texts() == ["君"]
+    page.uncheck("input[name=lenient]")
+
+
+def test_errors_are_shown(page):
+    page.click("#tab-write")
+    page.click("#form-choices button[data-form='五言绝句']")
+    page.fill("input[name=first_line]", "𠀀春山花月")  # a character the model does not know
+    page.click("#write-button")
+    page.wait_for_selector("#write-error:not([hidden])")
+    assert "𠀀" in page.locator("#write-error").inner_text()
+    page.fill("input[name=first_line]", "")
+    page.fill("input[name=acrostic]", "春山")  # a 五绝 has 4 lines: the schema names the field
+    page.click("#write-button")
+    page.wait_for_selector("input[name=acrostic][aria-invalid=true]")
+    assert "acrostic" in page.locator("#write-error").inner_text()
+    page.fill("input[name=acrostic]", "")
