@@ -69,8 +69,13 @@ class Poet:
         self.vocab, self.header = vocab, header
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu") -> "Poet":
-        """Load a checkpoint directory (default: the model shipped inside the package)."""
+    def load(cls, path: str | Path | None = None, device: str = "cpu", threads: int | None = 1) -> "Poet":
+        """Load a checkpoint directory (default: the model shipped inside the package).
+
+        ``threads`` sets torch's CPU threads (``None`` leaves them alone). One is the default:
+        decoding a few poems is a chain of small products, and a second thread mostly waits —
+        or, on a busy machine, makes the first one wait (bench/generate_speed.py).
+        """
         import torch
 
         from tangshi import checkpoint
@@ -79,7 +84,8 @@ class Poet:
         if not (path / "model.json").is_file():
             hint = " (the shipped model is missing from this installation)" if path == DEFAULT_MODEL else ""
             raise CheckpointError(f"no model at {path}{hint}; train one with `tangshi train` and pass --model")
-        torch.set_num_threads(min(torch.get_num_threads(), 4))
+        if threads is not None:
+            torch.set_num_threads(threads)
         model, vocab, header = checkpoint.load(path, device)
         return cls(model, vocab, header)
 
