@@ -57,7 +57,7 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
                max_body: int = MAX_BODY) -> FastAPI:
     """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait."""
     workers = workers or default_workers()
-    pool = BoundedPool(workers, 2 * workers if queue is None else queue, timeout)
+    pool = BoundedPool(workers, 4 * workers if queue is None else queue, timeout)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
     p.add_argument("--workers", type=int, help="generation threads (default: one per core, at most 4)")
     p.add_argument("--queue", type=int,
-                   help="requests that may wait for a worker before the server answers 503 (default: 2 per worker)")
+                   help="requests that may wait for a worker before the server answers 503 (default: 4 per worker)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="seconds a poem may take, waiting included, before the server answers 504 (default: 30)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
