@@ -1,10 +1,12 @@
-"""Shared fixtures: a data set built from the committed real-poem fixture, offline."""
+"""Shared fixtures: a data set built from the committed real-poem fixture, offline, and a tiny
+poet trained on it (fluent it is not, but every rule the decoder enforces must hold all the same)."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -29,3 +31,34 @@ def home_copy(fixture_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copytree(fixture_home, home)
     monkeypatch.setenv("TANGSHI_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(fixture_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small poet trained for 20 steps on the fixture corpus: its ``best`` checkpoint."""
+    from tangshi.corpus.build import load_dataset
+    from tangshi.data import encode_poems
+    from tangshi.model import ModelConfig, PoemModel
+    from tangshi.train import TrainConfig, Trainer
+
+    out = tmp_path_factory.mktemp("tiny-run")
+    ds = load_dataset(fixture_home)
+    cfg = TrainConfig(out=str(out), steps=20, batch_size=32, eval_every=20, lr=5e-3, warmup=2, device="cpu")
+    torch.manual_seed(0)
+    model = PoemModel(ModelConfig(vocab_size=len(ds.vocab), emb=48, hidden=64, enc_hidden=24))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model gains nothing from threads, and they crawl on a busy machine
+    try:
+        Trainer(model, ds.vocab, encode_poems(ds.split("train"), ds.vocab, 128),
+                encode_poems(ds.split("valid"), ds.vocab, 128), cfg).fit()
+    finally:
+        torch.set_num_threads(threads)
+    return out / "best"
+
+
+@pytest.fixture(scope="session")
+def poet(tiny_model: Path):
+    """The tiny model loaded as a :class:`tangshi.poet.Poet`."""
+    from tangshi.poet import Poet
+
+    return Poet.load(tiny_model)

@@ -115,16 +115,16 @@ class Poet:
         forced, n_given = self._forced(f, acrostic, first_line)
         pats = choose_patterns(f, start, first_rhymes)
         given = list(range(n_given))
-        self._given_misfit = False
+        misfit = False
         if given:
-            pats = self._fitting(f, pats, forced, cfg, given)
+            pats, misfit = self._fitting(f, pats, forced, cfg, given)
         batch = self._batch_patterns(pats, n, beam, bool(forced), seed)
         title = to_model(title, self.vocab)[0]
         cands = self.decoder.decode(f, batch, title, forced, cfg)
         poems = [self._finish(c, f, title, script, rules, render) for c in cands]
         poems.sort(key=lambda p: (not p.check["ok"], -p.score))
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
-        broken = [e["message"] for e in poems[0].check["errors"]] if self._given_misfit else []
+        broken = [e["message"] for e in poems[0].check["errors"]] if misfit else []
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning)
@@ -165,10 +165,10 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced, len(given)
 
-    def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> list:
-        """The patterns that the given lines fit best (all of them when the rules are off)."""
+    def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> tuple[list, bool]:
+        """The patterns that the given lines fit best, and whether even those are broken by them."""
         if cfg.rules == "off":
-            return pats
+            return pats, False
         from tangshi.decode import _advance
         from tangshi.prosody.constraints import ConstraintState
 
@@ -181,8 +181,7 @@ class Poet:
                 misses = [m + (not a) for m, a in zip(misses, allowed)]
                 _advance(cons, torch_full(len(pats), tok), forced=True)
         best = min(misses)
-        self._given_misfit = best > 0
-        return [p for p, m in zip(pats, misses) if m == best]
+        return [p for p, m in zip(pats, misses) if m == best], best > 0
 
     def _finish(self, cand, f, title: str, script: str, rules: str, render) -> Poem:
         """Render a candidate in the requested script and attach its check report."""

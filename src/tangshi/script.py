@@ -21,6 +21,13 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+def convert(text: str, script: str) -> str:
+    """Any text into ``script`` (OpenCC ``t2s`` or ``s2t``), e.g. for a page's 简/繁 switch."""
+    if script not in SCRIPTS:
+        raise choice_error("script", script, SCRIPTS)
+    return _converter("t2s" if script == "simplified" else "s2t").convert(text)
+
+
 def render(text: str, script: str) -> str:
     """Model text (traditional) in the requested script."""
     if script not in SCRIPTS:

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tangshi import __version__
 from tangshi.errors import InputError
+from tangshi.script import convert
 from tangshi.server import schemas as S
 from tangshi.server.limits import BodyLimit, SecurityHeaders
 from tangshi.server.pool import BoundedPool, Busy, TimedOut, default_workers
@@ -44,13 +45,6 @@ def _validation_error(_: Request, err: RequestValidationError) -> JSONResponse:
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
-
-
-def convert(text: str, script: str) -> str:
-    """``text`` in the other script (OpenCC, phrase-aware)."""
-    from tangshi.script import _converter
-
-    return _converter("t2s" if script == "simplified" else "s2t").convert(text)
 
 
 def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
