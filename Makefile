@@ -17,9 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 poem: $(STAMP)
-	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus fetch --source tests/fixtures/corpus
-	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus build
-	TANGSHI_HOME=build/fixture-home $(BIN)/tangshi corpus stats
+	$(BIN)/tangshi write --form 七律 --title 秋夜
 
 # The browser test drives Debian's chromium; install it when we can (root with apt),
 # otherwise that one test is skipped and says why.

@@ -8,7 +8,8 @@ character step the next-character distribution is masked by:
 - the rules (``strict``/``lenient``, via :mod:`tangshi.prosody.constraints`): the tone of each
   position for the candidate's pattern, 孤平 and 三平尾, one 平水韵 group for all rhymes and
   no repeated rhyme character; ``off`` drops these;
-- a repetition guard: no character more than ``max_repeat`` times in a poem;
+- a repetition guard: no character more than ``max_repeat`` times in a poem (a title's
+  characters count once already), and none twice in a row;
 - forced characters: an acrostic's line heads and a given first line (续写).
 
 ``n`` candidates are decoded as one batch, each with its own pattern, and ranked by the
@@ -112,7 +113,7 @@ class Decoder:
         forms = torch.full((B,), form_id(form.name), dtype=torch.long)
         cons = self._constraints(pats, cfg)
         tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
-        counts = torch.zeros(B, len(self.vocab), dtype=torch.long)
+        counts = self._title_counts(titles)  # (B, V): a title's characters count as used once
         score = _initial_scores(pats) if cfg.beam else torch.zeros(B)
         out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         for line in range(form.n_lines):
@@ -120,6 +121,8 @@ class Decoder:
                 logits, state = self.model.step(tokens, forms, state, keys, states, mask)
                 logp = torch.log_softmax(logits.float(), dim=-1)  # (B, V)
                 allowed = self._allowed(cons, counts, forced.get((line, pos)), cfg)
+                if pos:  # no character twice in a row (秋秋夜夜): a loop of the softmax, not a poem
+                    allowed[torch.arange(B), tokens] &= forced.get((line, pos)) is not None
                 if cfg.beam:
                     idx, tokens, score = self._beam_step(score, logp, allowed)
                     state, cons, counts, out = _reorder(idx, state, cons, counts, out)
@@ -144,6 +147,14 @@ class Decoder:
         from tangshi.prosody.constraints import ConstraintState
 
         return ConstraintState.start(self.prosody, pats, strict=cfg.rules == "strict")
+
+    def _title_counts(self, titles: list[str]) -> torch.Tensor:
+        """(B, V) counts with each title character once, so the guard keeps titles from looping."""
+        counts = torch.zeros(len(titles), len(self.vocab), dtype=torch.long)
+        for b, title in enumerate(titles):
+            ids = [i for i in set(self.vocab.encode(title)) if self.hanzi[i]]
+            counts[b, ids] = 1
+        return counts
 
     def _allowed(self, cons, counts: torch.Tensor, forced: int | None, cfg: DecodeConfig) -> torch.Tensor:
         """(B, V) bool: what each candidate may place next."""
