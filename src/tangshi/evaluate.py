@@ -97,14 +97,16 @@ def _mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
     opening lines of real poems that keep the rules themselves.
     """
     from tangshi.prosody import check
+    from tangshi.script import render
 
     if mode == "free":
         return [{}] * k
     if mode == "acrostic":
         heads = ["".join(line[0] for line in p.lines) for p in real]
         return [{"acrostic": h} for h in _cycle([h for h in heads if all(c in vocab for c in h)], k)]
-    if mode == "continuation":
-        fit = [p.lines[0] for p in real if all(c in vocab for c in p.lines[0]) and check(p.body).ok]
+    if mode == "continuation":  # judged as the user sees it: in simplified script
+        fit = [p.lines[0] for p in real
+               if all(c in vocab for c in p.lines[0]) and check(render(p.body, "simplified")).ok]
         return [{"first_line": line} for line in _cycle(fit, k)]
     return [{"title": p.title, "beam": 4} for p in _cycle(real, k)]
 
