@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from typing import Sequence
 
@@ -26,25 +25,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available() -> dict[str, tuple[str, str]]:
-    """The subcommands whose module exists in this installation."""
-    found = {}
-    for name, (module, help_) in COMMANDS.items():
-        try:
-            spec = importlib.util.find_spec(module)
-        except ModuleNotFoundError:  # its parent package is not installed
-            spec = None
-        if spec is not None:
-            found[name] = (module, help_)
-    return found
-
-
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """Build the parser; only the chosen subcommand's module is imported."""
     parser = argparse.ArgumentParser(prog="tangshi", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    for name, (module, help_) in _available().items():
+    for name, (module, help_) in COMMANDS.items():
         if name == chosen:
             importlib.import_module(module).register(sub)
         else:
