@@ -103,6 +103,11 @@ class PoemModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.embed = nn.Embedding(cfg.vocab_size, cfg.emb, padding_idx=0)
+        # The embedding is also the output layer V: at N(0, 1) the first logits would be large and
+        # confidently wrong; at 1/sqrt(emb) the first distribution is near uniform, as nn.Linear's.
+        nn.init.normal_(self.embed.weight, std=cfg.emb ** -0.5)
+        with torch.no_grad():
+            self.embed.weight[0].zero_()
         self.form_embed = nn.Embedding(cfg.n_forms, cfg.emb)
         self.encoder = Encoder(cfg, self.embed)
         self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
