@@ -269,6 +269,9 @@ class Trainer:
                 raise CheckpointError(f"--resume: no checkpoint in {self.out}; run without --resume to start")
             self.restore(last)
         else:
+            if self.latest() is not None:  # never mix two runs' checkpoints (or prune the old run's)
+                raise CheckpointError(f"{self.out} already holds checkpoints; pass --resume to continue"
+                                      " that run, or choose another --out")
             torch.manual_seed(cfg.seed)
             self.save({})  # the first "last good" checkpoint, for the NaN guard
         metrics: dict = {}

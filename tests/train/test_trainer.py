@@ -144,3 +144,13 @@ def test_train_without_corpus_says_what_to_run(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("TANGSHI_HOME", str(tmp_path))
     assert main(["train", "--dry-run", "--out", str(tmp_path / "r")]) == 2
     assert "tangshi corpus build" in capsys.readouterr().err
+
+
+def test_fresh_run_refuses_a_directory_with_checkpoints(home_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["train", "--dry-run", *TINY_FLAGS, "--out", str(out)]) == 0
+    before = sorted(p.name for p in out.iterdir())
+    capsys.readouterr()
+    assert main(["train", "--dry-run", *TINY_FLAGS, "--out", str(out)]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
