@@ -164,10 +164,11 @@ class Decoder:
             return allowed
         allowed = self.hanzi.expand(counts.shape[0], -1) & (counts < cfg.max_repeat)
         if cons is not None:
-            ruled = allowed & cons.mask()
+            rules = cons.mask() & self.hanzi  # (B, V)
+            ruled = allowed & rules
             # The guard yields to the rules if both cannot hold (never seen, but never a dead end).
             empty = ~ruled.any(1, keepdim=True)
-            allowed = torch.where(empty, cons.mask() & self.hanzi, ruled)
+            allowed = torch.where(empty, rules, ruled)
         # After a given line broke the rules a candidate may have no legal move: it writes on
         # freely, and the checker's report says where.
         stuck = ~allowed.any(1, keepdim=True)
