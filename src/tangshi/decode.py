@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import torch
 
-from tangshi.corpus.clean import SHORT_NAMES
+from tangshi.corpus.clean import HAN, SHORT_NAMES
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import encode_title, form_id
 from tangshi.errors import InputError, choice_error
@@ -94,7 +94,7 @@ class Decoder:
 
         self.model, self.vocab = model.eval(), vocab
         self.prosody = VocabProsody.from_vocab(vocab.chars)
-        hanzi = torch.tensor([len(c) == 1 and "\u3400" <= c <= "\U0003134f" and c not in "，。" for c in vocab.chars])
+        hanzi = torch.tensor([len(c) == 1 and HAN.fullmatch(c) is not None for c in vocab.chars])
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
 
@@ -210,6 +210,8 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     not a sort of ~7k), and the whole vocabulary is sorted only when those hold less than top-p.
     """
     logits = (logp / cfg.temperature).masked_fill(~allowed, float("-inf"))  # (B, V)
+    if not cfg.top_k and cfg.top_p >= 1:  # plain sampling from the whole distribution
+        return torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=g)[:, 0]
     k = min(cfg.top_k or SHORTLIST, SHORTLIST, logits.shape[1])
     vals, idx = logits.topk(k, dim=-1)  # (B, k), descending
     if cfg.top_k and cfg.top_k > SHORTLIST or (not cfg.top_k and _short_of_nucleus(logits, vals, cfg.top_p)):
@@ -227,7 +229,7 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
 def _short_of_nucleus(logits: torch.Tensor, vals: torch.Tensor, top_p: float) -> bool:
     """True when, for some row, the shortlist holds less than ``top_p`` of the probability."""
     if top_p >= 1:
-        return True
+        return False  # only top-k cuts, and the shortlist holds it
     mass = torch.exp(torch.logsumexp(vals, -1) - torch.logsumexp(logits, -1))  # (B,)
     return bool((mass < top_p).any())
 

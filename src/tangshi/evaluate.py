@@ -19,7 +19,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tangshi.corpus.clean import REGULATED
+from tangshi.corpus.clean import REGULATED, join_lines
 
 MODES = ("title", "free", "acrostic", "continuation", "beam")
 
@@ -118,7 +118,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None) -> dict:
 
     test = dataset.split("test")
     train_lines = {line for p in dataset.split("train") for line in p.lines}
-    simp = lambda lines: "".join(render(l, "simplified") + ("。" if i % 2 else "，") for i, l in enumerate(lines))
+    simp = lambda lines: join_lines([render(line, "simplified") for line in lines])
     result: dict = {"perplexity": {"titles": perplexity(poet.decoder.model, poet.vocab, test, False),
                                    "empty_titles": perplexity(poet.decoder.model, poet.vocab, test, True)},
                     "generated": {}, "real": {}, "modes": defaultdict(dict)}

@@ -12,11 +12,10 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tangshi.corpus.clean import HAN, LINE_BREAK, join_lines
 from tangshi.errors import CheckpointError, InputError
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+$")
-_BREAK = re.compile(r"[，。！？；、,.!?;\s]+")
 
 
 @dataclass
@@ -36,8 +35,7 @@ class Poem:
                 "score": round(self.score, 4), "pattern": self.pattern, "check": self.check}
 
     def __str__(self) -> str:
-        return (f"《{self.title}》\n" if self.title else "") + "\n".join(
-            line + ("。" if i % 2 else "，") for i, line in enumerate(self.lines))
+        return (f"《{self.title}》\n" if self.title else "") + "\n".join(re.findall(r"[^，。]+[，。]", self.text))
 
 
 class TitleTruncated(UserWarning):
@@ -46,11 +44,11 @@ class TitleTruncated(UserWarning):
 
 def split_given(text: str, n_chars: int, n_lines: int) -> list[str]:
     """Given opening lines (续写) → list of lines, each checked for length and script."""
-    lines = [seg for seg in _BREAK.split(text.strip()) if seg]
+    lines = [seg for seg in LINE_BREAK.split(text.strip()) if seg]
     if not lines:
         raise InputError("--first-line is empty")
     for line in lines:
-        if not _HAN.match(line):
+        if not HAN.fullmatch(line):
             raise InputError(f"the first line {line!r} must be Chinese characters only")
         if len(line) != n_chars:
             raise InputError(f"the first line {line!r} has {len(line)} characters; this form needs {n_chars}")
@@ -153,7 +151,7 @@ class Poet:
                     forced[(i, j)] = self.vocab.index[ch]
         if acrostic is not None:
             heads = re.sub(r"\s+", "", acrostic)
-            if not _HAN.match(heads or "x") or not heads:
+            if not HAN.fullmatch(heads):
                 raise InputError(f"the acrostic {acrostic!r} must be Chinese characters only")
             if len(heads) != f.n_lines:
                 raise InputError(f"the acrostic {heads!r} has {len(heads)} characters; a {f.name} has {f.n_lines} lines")
@@ -188,7 +186,7 @@ class Poet:
         from tangshi.prosody import check
 
         lines = [render(line, script) for line in cand.lines]
-        text = "".join(line + ("。" if i % 2 else "，") for i, line in enumerate(lines))
+        text = join_lines(lines)
         report = check(text, lenient=rules == "lenient")
         return Poem(text, lines, f.name, render(title, script), cand.score, cand.pattern.name, report.to_json())
 

@@ -22,9 +22,10 @@ SHORT_NAMES = {"五绝": "五言绝句", "七绝": "七言绝句", "五律": "�
 _NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〖[^〖〗]*〗|\{[^{}]*\}")
 _BRACKETS = set("（）()【】[]〖〗{}")
 _QUOTES = re.compile(r"[「」『』《》〈〉“”‘’\"'…·]")
-_BREAK = re.compile(r"[，。！？；：、,.!?;:\s]+")
+LINE_BREAK = re.compile(r"[，。！？；：、,.!?;:\s]+")
 # Han ideographs: URO, extension A, compatibility, and the supplementary planes (ext. B+).
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+HAN = re.compile(HAN_CHAR + "+")  # one or more Han characters
 
 
 def strip_notes(text: str) -> str | None:
@@ -40,8 +41,8 @@ def strip_notes(text: str) -> str | None:
 def split_lines(text: str) -> list[str] | None:
     """Split cleaned text into lines of Han characters; ``None`` if anything else remains."""
     text = _QUOTES.sub("", text)
-    lines = [seg for seg in _BREAK.split(text) if seg]
-    if not lines or not all(_HAN.fullmatch(seg) for seg in lines):
+    lines = [seg for seg in LINE_BREAK.split(text) if seg]
+    if not lines or not all(HAN.fullmatch(seg) for seg in lines):
         return None
     return lines
 

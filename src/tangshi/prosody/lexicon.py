@@ -19,9 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
+from tangshi.corpus.clean import HAN_CHAR
+
 FORMAT = "tangshi-pingshui/1"
 P, Z = 1, 2  # tone bits: a character's tone mask is P, Z, P|Z (ambiguous) or 0 (unknown)
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN = re.compile(HAN_CHAR)
 
 
 @dataclass(frozen=True)
