@@ -27,6 +27,7 @@ from tangshi.corpus.vocab import Vocab
 from tangshi.data import encode_title, form_id
 from tangshi.errors import InputError, choice_error
 from tangshi.model import PoemModel
+from tangshi.prosody.constraints import PATTERNS
 from tangshi.prosody.forms import FORM_BY_NAME, Form, Pattern, patterns
 
 RULES = ("strict", "lenient", "off")
@@ -137,7 +138,7 @@ class Decoder:
                 _, state = self.model.step(tokens, forms, state, keys, states, mask, want_logits=False)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
-        pattern_of = [PATTERN_INDEX[int(i)] for i in cons.pattern] if cons is not None else pats
+        pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats
         return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(score[b]) / n)
                 for b in range(B)]
 
@@ -253,5 +254,3 @@ def _reorder(idx: torch.Tensor, state, cons, counts: torch.Tensor, out: torch.Te
                                    groups=cons.groups[idx], used=cons.used[idx])
     return state, cons, counts[idx], out[idx]
 
-
-PATTERN_INDEX = patterns()
