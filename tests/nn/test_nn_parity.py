@@ -94,3 +94,23 @@ def test_unroll_steps_are_the_outputs(kind: str) -> None:
     steps[0].retain_grad()
     steps[-1].sum().backward()
     assert steps[0].grad is not None and steps[0].grad.abs().sum() > 0
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run by scripts/gpu_check.sh)")
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("kind", KINDS)
+def test_cudnn_matches_reference_on_gpu(kind: str, bidirectional: bool) -> None:
+    """On a GPU the fused path is cuDNN's kernel; it equals the equations run on CPU in float32."""
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    torch.manual_seed(5)
+    ours, _ = twins(kind, 8, 16, num_layers=2, bidirectional=bidirectional, impl="reference")
+    n = 2 * (2 if bidirectional else 1)
+    out_shape = (6, 11, 16 * (2 if bidirectional else 1))
+    probes = [probe(out_shape)] + [probe((n, 6, 16))] * (2 if kind == "lstm" else 1)
+    x = torch.randn(6, 11, 8)
+    want = run(ours, x, None, probes)
+    gpu = ours.cuda()
+    gpu.impl = "fused"
+    got = run(gpu, x.cuda(), None, [p.cuda() for p in probes])
+    diffs = max_diffs({k: v.cpu() for k, v in got.items()}, want)
+    assert max(diffs.values()) <= TOL, diffs
