@@ -3,18 +3,22 @@
 # cuDNN + bf16 at two batch sizes, and a time-boxed training run of the default poet.
 #
 #   TANGSHI_HOME=<dir with dataset.json.gz and vocab.json> OUT=<results dir> scripts/gpu_check.sh [train_seconds]
+#   ... scripts/gpu_check.sh --steps N      # skip the benchmarks, train N steps
 #
 # Needs python3 with torch (CUDA), safetensors, numpy, tqdm, pytest; tangshi runs from src/.
 # Results: gpu.txt, pytest.txt, train_speed_cuda_b64.json, train_speed_cuda_b256.json,
 # train.log, log.jsonl and model/ (the trained poet in the shipped format) under $OUT.
 set -uo pipefail
-train_s=${1:-210}
+steps=""
+if [ "${1:-}" = "--steps" ]; then steps=$2; else train_s=${1:-210}; fi
 out=${OUT:?set OUT to a results directory}
 mkdir -p "$out"
 export PYTHONPATH=$PWD/src PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$out/gpu.txt"
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version())" | tee -a "$out/gpu.txt"
-timeout 120 python3 -m pytest -p no:cacheprovider tests/nn -k gpu -rs 2>&1 | tail -4 | tee "$out/pytest.txt"
+timeout 120 python3 -m pytest -p no:cacheprovider tests/nn tests/train -k "gpu or packed" -rs 2>&1 \
+  | tail -30 | tee "$out/pytest.txt"
+if [ -z "$steps" ]; then
 for b in 64 256; do
   timeout 150 python3 bench/train_speed.py --json --device cuda --steps 100 --valid 400 --batch-size $b \
     | tee "$out/train_speed_cuda_b$b.json"
@@ -31,10 +35,11 @@ chars_per_step = 256 * train.tokens / len(train)
 print(max(200, int(float(sys.argv[2]) * rate / chars_per_step) // 100 * 100))
 PY
 )
+fi
 echo "training $steps steps at batch 256" | tee "$out/train.log"
 start=$(date +%s)
 python3 -m tangshi.cli train --device cuda --batch-size 256 --steps "$steps" --warmup 200 \
-  --eval-every $((steps / 5)) --log-every 50 --out /tmp/gpu-run 2>&1 | grep -v '%|' | tail -20 | tee -a "$out/train.log"
+  --eval-every $((steps / 10)) --log-every 50 --out /tmp/gpu-run 2>&1 | grep -v '%|' | tail -20 | tee -a "$out/train.log"
 echo "wall $(( $(date +%s) - start )) s" | tee -a "$out/train.log"
 cp /tmp/gpu-run/log.jsonl "$out/log.jsonl"
 python3 scripts/ship_model.py /tmp/gpu-run/best --name tangshi-lstm-2x512 --out "$out/model" 2>&1 | tail -2

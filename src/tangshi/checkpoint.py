@@ -30,13 +30,27 @@ FORMAT, VERSION = "tangshi-checkpoint", 1
 def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: dict | None = None) -> None:
     """Write a checkpoint directory atomically. ``meta`` holds step, metrics, train config."""
     with staged_dir(Path(path)) as stage:
-        save_model(model, str(stage / "model.safetensors"))
+        save_model(_unpacked(model), str(stage / "model.safetensors"))
         header = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(),
                   "vocab": vocab.to_json(), **meta}
         write_text(stage / "model.json", json.dumps(header, ensure_ascii=False))
         if train_state is not None:
             save_file(train_state["tensors"], str(stage / "train_state.safetensors"))
             write_text(stage / "train_state.json", json.dumps(train_state["json"]))
+
+
+def _unpacked(model: PoemModel) -> PoemModel:
+    """``model`` itself, or a CPU copy when a weight is a view into a larger buffer.
+
+    On CUDA the recurrent layers pack their weights into one buffer for cuDNN (as
+    ``nn.LSTM`` does), and safetensors refuses to save a view of a larger storage. The copy
+    is built from the config, so tied weights stay tied and are stored once.
+    """
+    if all(p.untyped_storage().nbytes() == p.numel() * p.element_size() for p in model.parameters()):
+        return model
+    copy = PoemModel(model.cfg)
+    copy.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
+    return copy
 
 
 def read_header(path: Path) -> dict:

@@ -96,6 +96,9 @@ def test_unroll_steps_are_the_outputs(kind: str) -> None:
     assert steps[0].grad is not None and steps[0].grad.abs().sum() > 0
 
 
+GPU_TOL = 5e-5  # cuDNN adds in another order than the CPU: 1.01e-5 seen on an H100, float32
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run by scripts/gpu_check.sh)")
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("kind", KINDS)
@@ -113,4 +116,4 @@ def test_cudnn_matches_reference_on_gpu(kind: str, bidirectional: bool) -> None:
     gpu.impl = "fused"
     got = run(gpu, x.cuda(), None, [p.cuda() for p in probes])
     diffs = max_diffs({k: v.cpu() for k, v in got.items()}, want)
-    assert max(diffs.values()) <= TOL, diffs
+    assert max(diffs.values()) <= GPU_TOL, diffs
