@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``tangshi write``."""
     from tangshi.poet import Poet
 
-    poet = Poet.load(args.model)
+    poet = Poet.load(args.model, precision=args.precision)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         poems = poet.write(form=args.form, title=args.title, acrostic=args.acrostic, first_line=args.first_line,
@@ -67,5 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-repeat", type=int, default=D.max_repeat, help="no character more often than this")
     p.add_argument("--script", default="simplified", help="simplified (default) or traditional output")
     p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
+    p.add_argument("--precision", default="auto",
+                   help="weights of the generation step: auto (int8 on an x86 CPU), int8 or fp32 (exact)")
     p.add_argument("--json", action="store_true", help="print JSON: {poems: [{text, lines, form, title, score, check}]}")
     p.set_defaults(func=run)

@@ -130,12 +130,17 @@ class PoemModel(nn.Module):
         keys = self.attn(states)  # (B, M, H): W_a s, precomputed once per title
         return keys, states, mask, self.initial_state(summary)
 
-    def logits(self, h: Tensor, keys: Tensor, states: Tensor, mask: Tensor) -> Tensor:
-        """Attend and project. h (B, T, H) -> o (B, T, V)."""
-        scores = h @ keys.transpose(1, 2)  # (B, T, M)
+    @staticmethod
+    def attend(h: Tensor, keys: Tensor, states: Tensor, mask: Tensor) -> Tensor:
+        """Luong attention over the title: h (B, T, H) -> [h; ctx] (B, T, H + 2E)."""
+        scores = h @ keys.transpose(1, 2)  # (B, T, M): h W_a s
         scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
         ctx = torch.softmax(scores, dim=-1) @ states  # (B, T, 2E)
-        mixed = torch.tanh(self.combine(torch.cat([h, ctx], dim=-1)))  # (B, T, emb)
+        return torch.cat([h, ctx], dim=-1)
+
+    def logits(self, h: Tensor, keys: Tensor, states: Tensor, mask: Tensor) -> Tensor:
+        """Attend and project. h (B, T, H) -> o (B, T, V)."""
+        mixed = torch.tanh(self.combine(self.attend(h, keys, states, mask)))  # (B, T, emb)
         return F.linear(self.drop(mixed), self.embed.weight, self.out_bias)  # (B, T, V)
 
     def embed_inputs(self, ids: Tensor, forms: Tensor) -> Tensor:

@@ -60,15 +60,19 @@ def split_given(text: str, n_chars: int, n_lines: int) -> list[str]:
 class Poet:
     """A loaded model, ready to write; see :meth:`write`."""
 
-    def __init__(self, model, vocab, header: dict) -> None:
+    def __init__(self, model, vocab, header: dict, precision: str = "auto") -> None:
         from tangshi.decode import Decoder
 
-        self.decoder = Decoder(model, vocab)
+        self.decoder = Decoder(model, vocab, precision)
         self.vocab, self.header = vocab, header
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu", threads: int | None = 1) -> "Poet":
+    def load(cls, path: str | Path | None = None, device: str = "cpu", threads: int | None = 1,
+             precision: str = "auto") -> "Poet":
         """Load a checkpoint directory (default: the model shipped inside the package).
+
+        ``precision`` is the generation step's: ``auto`` (int8 weights on an x86 CPU, else
+        float32), ``int8`` or ``fp32`` (see :mod:`tangshi.stepper`).
 
         ``threads`` sets torch's CPU threads (``None`` leaves them alone). One is the default:
         decoding a few poems is a chain of small products, and a second thread mostly waits —
@@ -85,7 +89,12 @@ class Poet:
         if threads is not None:
             torch.set_num_threads(threads)
         model, vocab, header = checkpoint.load(path, device)
-        return cls(model, vocab, header)
+        return cls(model, vocab, header, precision)
+
+    @property
+    def precision(self) -> str:
+        """The generation step's weights: ``int8`` or ``fp32``."""
+        return self.decoder.step.precision
 
     @property
     def name(self) -> str:

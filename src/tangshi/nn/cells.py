@@ -7,9 +7,11 @@ o(t) = V h(t) + c and its softmax belong to the model, not to the cell.
 Each cell is a small ``nn.Module`` whose parameters carry the names and shapes of
 ``torch.nn.RNNCell`` / ``LSTMCell`` / ``GRUCell`` (``weight_ih`` = U, ``weight_hh`` = W,
 ``bias_ih`` + ``bias_hh`` = b), so a cell's state_dict loads into torch's cell.
-The recurrence itself is a static method, :meth:`recur`, which takes the input
-projection U x(t) + b_ih already computed: the layers in :mod:`tangshi.nn.reference`
-compute it for all steps in one matrix product and call :meth:`recur` per step.
+The recurrence itself is a static method, :meth:`recur`, which takes the two
+projections already computed, gx = U x(t) + b_ih and gh = W h(t-1) + b_hh: the layers
+in :mod:`tangshi.nn.reference` compute gx for all steps in one matrix product and gh
+per step, and the generation step (:mod:`tangshi.stepper`) computes both with int8
+weights; the gates' equations live here alone.
 
 This module does no looping over time and knows nothing of layers or directions.
 """
@@ -53,7 +55,8 @@ class _Cell(nn.Module):
         if state is None:
             state = self.zero_state(x.shape[0], self.hidden_size, x)
         gx = F.linear(x, self.weight_ih, self.bias_ih)  # (B, G*H): U x(t) + b_ih
-        return self.recur(gx, state, self.weight_hh, self.bias_hh)
+        gh = F.linear(self.hidden(state), self.weight_hh, self.bias_hh)  # (B, G*H): W h(t-1) + b_hh
+        return self.recur(gx, gh, state)
 
     @staticmethod
     def zero_state(batch: int, hidden: int, like: Tensor) -> State:
@@ -66,7 +69,8 @@ class _Cell(nn.Module):
         return state  # type: ignore[return-value]
 
     @staticmethod
-    def recur(gx: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor) -> State:
+    def recur(gx: Tensor, gh: Tensor, state: State) -> State:
+        """gx = U x(t) + b_ih and gh = W h(t-1) + b_hh, each (B, G*H); state at t-1 -> state at t."""
         raise NotImplementedError
 
 
@@ -90,9 +94,9 @@ class ElmanCell(_Cell):
     gates = 1
 
     @staticmethod
-    def recur(gx: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor) -> Tensor:
-        """gx = U x(t) + b_ih (B, H); state = h(t-1) (B, H) -> h(t) (B, H)."""
-        a = gx + F.linear(state, weight_hh, bias_hh)  # (B, H): a(t)
+    def recur(gx: Tensor, gh: Tensor, state: State) -> Tensor:
+        """gx = U x(t) + b_ih, gh = W h(t-1) + b_hh (B, H) -> h(t) (B, H)."""
+        a = gx + gh  # (B, H): a(t)
         return torch.tanh(a)  # (B, H): h(t)
 
 
@@ -134,10 +138,10 @@ class LSTMCell(_Cell):
         return state[0]
 
     @staticmethod
-    def recur(gx: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor) -> LSTMState:
-        """gx = U x(t) + b_ih (B, 4H); state = (h, c) at t-1 -> (h, c) at t."""
-        h, c = state  # (B, H), (B, H)
-        z = gx + F.linear(h, weight_hh, bias_hh)  # (B, 4H)
+    def recur(gx: Tensor, gh: Tensor, state: State) -> LSTMState:
+        """gx = U x(t) + b_ih, gh = W h(t-1) + b_hh (B, 4H); (h, c) at t-1 -> (h, c) at t."""
+        _, c = state  # (B, H): c(t-1)
+        z = gx + gh  # (B, 4H)
         z_i, z_f, z_g, z_o = z.chunk(4, dim=1)  # 4 x (B, H), torch's order i, f, g, o
         i, f, o = torch.sigmoid(z_i), torch.sigmoid(z_f), torch.sigmoid(z_o)
         g = torch.tanh(z_g)  # (B, H)
@@ -174,10 +178,9 @@ class GRUCell(_Cell):
     gates = 3
 
     @staticmethod
-    def recur(gx: Tensor, state: State, weight_hh: Tensor, bias_hh: Tensor) -> Tensor:
-        """gx = U x(t) + b_ih (B, 3H); state = h(t-1) (B, H) -> h(t) (B, H)."""
+    def recur(gx: Tensor, gh: Tensor, state: State) -> Tensor:
+        """gx = U x(t) + b_ih, gh = W h(t-1) + b_hh (B, 3H); h(t-1) (B, H) -> h(t) (B, H)."""
         h = state  # (B, H)
-        gh = F.linear(h, weight_hh, bias_hh)  # (B, 3H): W h(t-1) + b_hh
         x_r, x_z, x_n = gx.chunk(3, dim=1)  # 3 x (B, H), torch's order r, z, n
         h_r, h_z, h_n = gh.chunk(3, dim=1)  # 3 x (B, H)
         r = torch.sigmoid(x_r + h_r)  # (B, H)

@@ -34,7 +34,8 @@ def run_direction(
     order = range(x.shape[1] - 1, -1, -1) if reverse else range(x.shape[1])
     state, steps = init, []
     for t in order:
-        state = cell.recur(gx[:, t], state, weight_hh, bias_hh)
+        gh = F.linear(cell.hidden(state), weight_hh, bias_hh)  # (B, G*H): W h(t-1) + b_hh
+        state = cell.recur(gx[:, t], gh, state)
         steps.append(cell.hidden(state))  # (B, H): h(t)
     if reverse:
         steps.reverse()

@@ -35,14 +35,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--queue must be in 0..1024, got {args.queue}")
     if not args.timeout > 0:
         raise InputError(f"--timeout must be > 0 seconds, got {args.timeout}")
-    poet = Poet.load(args.model)
+    poet = Poet.load(args.model, precision=args.precision)
     workers = args.workers or default_workers()
     # Each worker decodes one small batch: threads inside one op would only fight the other workers.
     torch.set_num_threads(max(1, default_workers() // workers))
     if not is_loopback(args.host):
         print(f"tangshi: warning: serving on {args.host}, reachable from other machines", file=sys.stderr)
     app = create_app(poet, workers=workers, queue=args.queue, timeout=args.timeout)
-    print(f"tangshi: serving {poet.name} (step {poet.header.get('step')}) on http://{args.host}:{args.port}/",
+    print(f"tangshi: serving {poet.name} (step {poet.header.get('step')}, {poet.precision}) on http://{args.host}:{args.port}/",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return 0
@@ -56,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="address to bind (default: 127.0.0.1, this machine only; 0.0.0.0 exposes it)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
+    p.add_argument("--precision", default="auto",
+                   help="weights of the generation step: auto (int8 on an x86 CPU), int8 or fp32 (exact)")
     p.add_argument("--workers", type=int, help="generation threads (default: one per core, at most 4)")
     p.add_argument("--queue", type=int,
                    help="requests that may wait for a worker before the server answers 503 (default: 4 per worker)")

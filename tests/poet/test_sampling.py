@@ -1,0 +1,105 @@
+"""The sampler against a brute-force reference, and the int8 step against float32."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tangshi.decode import DecodeConfig, _sample
+from tangshi.stepper import Stepper, int8_available
+
+
+def kept_by_sorting(p: np.ndarray, top_k: int, top_p: float) -> set[int]:
+    """The textbook definition: sort, cut at k, renormalise, keep the shortest prefix reaching top_p."""
+    order = [int(i) for i in np.argsort(-p, kind="stable") if p[i] > 0]
+    if top_k:
+        order = order[:top_k]
+    total, run, kept = sum(p[i] for i in order), 0.0, []
+    for i in order:
+        kept.append(i)
+        run += p[i]
+        if top_p < 1 and run >= top_p * total:
+            break
+    return set(kept)
+
+
+def draws(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, n: int) -> np.ndarray:
+    g = torch.Generator().manual_seed(0)
+    batch = logp.expand(n, -1).contiguous()
+    return _sample(batch, allowed.expand(n, -1).contiguous(), cfg, g).numpy()
+
+
+@pytest.mark.parametrize("top_k,top_p", [(0, 1.0), (0, 0.9), (0, 0.5), (5, 1.0), (8, 0.6), (600, 0.95), (0, 0.999)])
+def test_draws_stay_in_the_kept_set_and_follow_the_probabilities(top_k: int, top_p: float) -> None:
+    torch.manual_seed(1)
+    V = 1000
+    logp = torch.log_softmax(torch.randn(1, V) * 2.5, -1)
+    allowed = torch.rand(1, V) < 0.7
+    cfg = DecodeConfig(temperature=0.8, top_k=top_k, top_p=top_p)
+    w = np.exp(logp[0].numpy() / 0.8) * allowed[0].numpy()
+    kept = kept_by_sorting(w, top_k, top_p)
+    got = draws(logp, allowed, cfg, 20000)
+    assert set(got.tolist()) <= kept
+    p = np.zeros(V)
+    p[list(kept)] = w[list(kept)]
+    p /= p.sum()
+    # every item with a visible share is drawn about as often as its probability says (4 sigma)
+    counts = np.bincount(got, minlength=V) / len(got)
+    sigma = np.sqrt(p * (1 - p) / len(got))
+    assert np.all(np.abs(counts - p) <= 4 * sigma + 1e-4)
+
+
+def test_ties_are_drawn_evenly_and_seeds_repeat() -> None:
+    logp = torch.log(torch.tensor([[0.25, 0.25, 0.25, 0.25, 0.0]]))
+    allowed = torch.tensor([[True, True, True, True, True]])
+    got = draws(logp, allowed, DecodeConfig(top_p=1.0), 8000)
+    assert set(got.tolist()) == {0, 1, 2, 3}
+    assert np.all(np.abs(np.bincount(got) / 8000 - 0.25) < 0.03)
+    assert np.array_equal(got, draws(logp, allowed, DecodeConfig(top_p=1.0), 8000))
+
+
+def test_only_allowed_items_even_when_they_are_unlikely() -> None:
+    logp = torch.log_softmax(torch.tensor([[10.0, 9.0, -20.0, -25.0]]), -1)
+    allowed = torch.tensor([[False, False, True, True]])
+    got = draws(logp, allowed, DecodeConfig(top_p=0.9), 2000)
+    assert set(got.tolist()) == {2}  # 2 holds > 0.9 of the allowed mass: the nucleus is {2}
+
+
+def test_fp32_step_is_the_model_step_and_int8_is_close(tiny_model) -> None:
+    from tangshi import checkpoint
+    from tangshi.data import encode_title
+
+    model, vocab, _ = checkpoint.load(tiny_model)
+    model.eval()
+    titles = torch.tensor([encode_title("秋夜", vocab), encode_title("春江", vocab)])
+    keys, states, mask, state = model.encode(titles)
+    forms, tokens = torch.tensor([3, 3]), torch.tensor([vocab.bos, vocab.bos])
+    exact = Stepper(model, "fp32")
+    s_model = s_exact = state
+    with torch.inference_mode():
+        for t in range(6):
+            want, s_model = model.step(tokens, forms, s_model, keys, states, mask)
+            got, s_exact = exact(tokens, forms, s_exact, keys, states, mask)
+            assert torch.allclose(got, want, atol=1e-5)
+            tokens = want.argmax(-1)
+    if not int8_available():
+        pytest.skip("no fbgemm int8 in this torch")
+    fast = Stepper(model, "int8")
+    assert fast.precision == "int8"
+    with torch.inference_mode():
+        want, _ = model.step(tokens, forms, state, keys, states, mask)
+        got, _ = fast(tokens, forms, state, keys, states, mask)
+    p, q = torch.log_softmax(want, -1), torch.log_softmax(got, -1)
+    kl = float((p.exp() * (p - q)).sum(-1).max())
+    assert kl < 0.01 and math.isfinite(kl)
+
+
+def test_precision_choices_are_checked(tiny_model) -> None:
+    from tangshi.errors import InputError
+    from tangshi.poet import Poet
+
+    with pytest.raises(InputError, match="auto, int8, fp32"):
+        Poet.load(tiny_model, precision="int4")
+    assert Poet.load(tiny_model, precision="fp32").precision == "fp32"
