@@ -6,7 +6,9 @@
 Starts the server itself (``tangshi serve`` on a free loopback port) unless ``--url`` names one;
 only loopback URLs are accepted. Each client posts ``/api/poems`` in a loop (forms round robin,
 random titles and seeds) over one keep-alive connection until the time is up or it has sent
-``--max-requests``; after a 503 it waits as Retry-After says. Prints JSON: poems/s, p50/p99 latency of successful requests, counts by
+``--max-requests``; after a 503 it waits as Retry-After says. Like the web page, clients send
+no seed unless ``--seeded`` is given (a seeded request is decoded alone, so that its seed
+repeats; unseeded requests of one form are batched by the server). Prints JSON: poems/s, p50/p99 latency of successful requests, counts by
 status, the server's peak RSS (VmRSS of its process, sampled every 50 ms) and, as a reference,
 the same model's poems/s called in-process by one thread with no HTTP (``--reference-seconds``).
 Targets (shipped model, 8 clients, 30 s): 0 errors (503s are deliberate), >= 20 poems/s,
@@ -43,14 +45,17 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def client(host: str, port: int, forms: list[str], deadline: float, max_requests: int, seed: int,
-           out: list[tuple[int, float]]) -> None:
+           out: list[tuple[int, float]], seeded: bool = False) -> None:
     """One client: post poems until ``deadline`` or ``max_requests``; append (status, seconds)."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(host, port, timeout=60)
     for k in range(max_requests):
         if time.monotonic() >= deadline:
             break
-        body = json.dumps({"form": forms[k % len(forms)], "title": rng.choice(TITLES), "seed": rng.randrange(2**31)})
+        request = {"form": forms[k % len(forms)], "title": rng.choice(TITLES)}
+        if seeded:
+            request["seed"] = rng.randrange(2**31)
+        body = json.dumps(request)
         start = time.monotonic()
         retry_after = 0.0
         try:
@@ -84,7 +89,8 @@ def rss_sampler(pid: int | None, stop: threading.Event, peak: list[int]) -> None
             return
 
 
-def run_load(url: str, pid: int | None, clients: int, seconds: float, forms: list[str], max_requests: int) -> dict:
+def run_load(url: str, pid: int | None, clients: int, seconds: float, forms: list[str], max_requests: int,
+             seeded: bool = False) -> dict:
     parts = urlsplit(url)
     results: list[list[tuple[int, float]]] = [[] for _ in range(clients)]
     stop, peak = threading.Event(), [0]
@@ -93,7 +99,7 @@ def run_load(url: str, pid: int | None, clients: int, seconds: float, forms: lis
     start = time.monotonic()
     deadline = start + seconds
     threads = [threading.Thread(target=client, args=(parts.hostname, parts.port or 80, forms, deadline,
-                                                     max_requests, k, results[k])) for k in range(clients)]
+                                                     max_requests, k, results[k], seeded)) for k in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -149,6 +155,7 @@ def main() -> int:
     p.add_argument("--form", action="append", help="form(s) to request, round robin (default: all four)")
     p.add_argument("--workers", type=int, help="the started server's --workers (default: its own)")
     p.add_argument("--queue", type=int, help="the started server's --queue (default: its own)")
+    p.add_argument("--seeded", action="store_true", help="clients send a random seed with each request")
     p.add_argument("--reference-seconds", type=float, default=5.0,
                    help="in-process reference run, 0 = skip (default: 5)")
     args = p.parse_args()
@@ -166,9 +173,10 @@ def main() -> int:
         server = serve(args.model, *extra)
     with server as (url, proc):
         health = wait_ready(url, proc, timeout=60)
-        report = run_load(url, proc.pid if proc else args.pid, args.clients, args.seconds, forms, args.max_requests)
+        report = run_load(url, proc.pid if proc else args.pid, args.clients, args.seconds, forms, args.max_requests,
+                              args.seeded)
     report = {"server": {"url": url, "model": health["name"], "version": health["version"],
-                         "workers": health["workers"], "queue": health["queue"]}, **report,
+                         "workers": health["workers"], "queue": health["queue"]}, "seeded": args.seeded, **report,
               "reference_in_process": reference(args.model, forms, args.reference_seconds) if not args.url else None}
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from tangshi.corpus.clean import HAN, SHORT_NAMES
 from tangshi.corpus.vocab import Vocab
@@ -113,7 +114,7 @@ class Decoder:
         g = torch.Generator().manual_seed(cfg.seed if cfg.seed is not None else torch.seed() % 2**63)
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
-        keys, states, mask, state = self.model.encode(_pad_titles([encode_title(t, self.vocab) for t in titles]))
+        keys, states, mask, state = self._encode(titles)
         forms = torch.full((B,), form_id(form.name), dtype=torch.long)
         cons = self._constraints(pats, cfg)
         tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
@@ -124,9 +125,10 @@ class Decoder:
             for pos in range(form.n_chars):
                 logits, state = self.step(tokens, forms, state, keys, states, mask)
                 logp = torch.log_softmax(logits.float(), dim=-1)  # (B, V)
-                allowed = self._allowed(cons, counts, forced.get((line, pos)), cfg)
-                if pos:  # no character twice in a row (秋秋夜夜): a loop of the softmax, not a poem
-                    allowed[torch.arange(B), tokens] &= forced.get((line, pos)) is not None
+                given = forced.get((line, pos))
+                allowed = self._allowed(cons, counts, given, cfg)
+                if pos and given is None:  # no character twice in a row (秋秋夜夜): a loop of the softmax
+                    allowed.scatter_(1, tokens[:, None], False)
                 if cfg.beam:
                     idx, tokens, score = self._beam_step(score, logp, allowed)
                     state, cons, counts, out = _reorder(idx, state, cons, counts, out)
@@ -136,7 +138,7 @@ class Decoder:
                 out[:, line, pos] = tokens
                 counts.scatter_add_(1, tokens[:, None], torch.ones_like(tokens[:, None]))
                 if cons is not None:
-                    _advance(cons, tokens, forced.get((line, pos)) is not None)
+                    _advance(cons, tokens, given is not None)
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
                 _, state = self.step(tokens, forms, state, keys, states, mask, want_logits=False)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
@@ -144,6 +146,21 @@ class Decoder:
         pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats
         return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(score[b]) / n)
                 for b in range(B)]
+
+    def _encode(self, titles: list[str]):
+        """Encode each distinct title alone, then pad: a row never depends on its batch-mates.
+
+        (Encoded together, a short title's backward GRU would first read the others' padding.)
+        """
+        distinct = list(dict.fromkeys(titles))
+        parts = [self.model.encode(_pad_titles([encode_title(t, self.vocab)])) for t in distinct]
+        M = max(k.shape[1] for k, _, _, _ in parts)
+        keys = torch.cat([F.pad(k, (0, 0, 0, M - k.shape[1])) for k, _, _, _ in parts])  # (D, M, H)
+        states = torch.cat([F.pad(s, (0, 0, 0, M - s.shape[1])) for _, s, _, _ in parts])  # (D, M, 2E)
+        mask = torch.cat([F.pad(m, (0, M - m.shape[1])) for _, _, m, _ in parts])  # (D, M): padding is masked
+        state = _cat_states([st for _, _, _, st in parts])
+        row = torch.tensor([distinct.index(t) for t in titles])  # (B,)
+        return keys[row], states[row], mask[row], _select_rows(state, row)
 
     def _constraints(self, pats: list[Pattern], cfg: DecodeConfig):
         if cfg.rules == "off":
@@ -171,12 +188,12 @@ class Decoder:
             rules = cons.mask() & self.hanzi  # (B, V)
             ruled = allowed & rules
             # The guard yields to the rules if both cannot hold (never seen, but never a dead end).
-            empty = ~ruled.any(1, keepdim=True)
-            allowed = torch.where(empty, rules, ruled)
+            empty = ~ruled.any(1, keepdim=True)  # (B, 1)
+            allowed = torch.where(empty, rules, ruled) if bool(empty.any()) else ruled
         # After a given line broke the rules a candidate may have no legal move: it writes on
         # freely, and the checker's report says where.
-        stuck = ~allowed.any(1, keepdim=True)
-        return torch.where(stuck, self.hanzi.expand_as(allowed), allowed)
+        stuck = ~allowed.any(1, keepdim=True)  # (B, 1)
+        return torch.where(stuck, self.hanzi.expand_as(allowed), allowed) if bool(stuck.any()) else allowed
 
     def _beam_step(self, score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor):
         """Keep the best ``B`` (beam, token) continuations; returns (origin, token, score)."""
@@ -184,6 +201,20 @@ class Decoder:
         total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
         best, flat = total.flatten().topk(B)
         return flat // V, flat % V, best
+
+
+def _cat_states(states: list):
+    """Decoder states (L, b, H) or pairs of them, concatenated along the batch."""
+    if isinstance(states[0], tuple):
+        return tuple(torch.cat(parts, dim=1) for parts in zip(*states))
+    return torch.cat(states, dim=1)
+
+
+def _select_rows(state, idx: torch.Tensor):
+    """Rows ``idx`` of a decoder state (L, B, H) or pair of them."""
+    if isinstance(state, tuple):
+        return tuple(s.index_select(1, idx) for s in state)
+    return state.index_select(1, idx)
 
 
 def _pad_titles(rows: list[list[int]]) -> torch.Tensor:
@@ -259,7 +290,7 @@ def _advance(cons, tokens: torch.Tensor, forced: bool) -> None:
 
 def _reorder(idx: torch.Tensor, state, cons, counts: torch.Tensor, out: torch.Tensor):
     """Reorder every per-candidate tensor after a beam step."""
-    state = tuple(s.index_select(1, idx) for s in state) if isinstance(state, tuple) else state.index_select(1, idx)
+    state = _select_rows(state, idx)
     if cons is not None:
         cons = dataclasses.replace(cons, pattern=cons.pattern[idx], step=cons.step[idx], live=cons.live[idx],
                                    groups=cons.groups[idx], used=cons.used[idx])

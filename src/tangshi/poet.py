@@ -7,6 +7,7 @@ the best, rendered in the requested script. Every user mistake raises
 """
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -55,6 +56,38 @@ def split_given(text: str, n_chars: int, n_lines: int) -> list[str]:
     if len(lines) >= n_lines:
         raise InputError(f"--first-line gives {len(lines)} lines; the form has {n_lines}, so nothing is left to write")
     return lines
+
+
+def batch_key(request: dict) -> tuple | None:
+    """Requests (``write`` keyword dicts) with one key may share a decode; None: decode alone.
+
+    Shared: unseeded sampling with no fixed characters (no acrostic, first line or beam), of
+    one form and one decoding setting. A seeded request is decoded alone, so that its seed
+    gives the same poems as ``tangshi write`` (int8 products quantise each batch as a whole).
+    """
+    from tangshi.decode import resolve_form
+
+    req = {**_WRITE_DEFAULTS, **request}
+    if req["seed"] is not None or req["beam"] or req["acrostic"] is not None or req["first_line"] is not None:
+        return None
+    try:
+        form = resolve_form(req["form"]).name
+    except InputError:
+        return None  # it will fail alone, with its own message
+    return (form, req["rules"], req["temperature"], req["top_k"], req["top_p"], req["max_repeat"])
+
+
+@dataclass
+class _Plan:
+    """A validated request: its form, decoding setting, one pattern per decoded row, and the rest."""
+
+    form: object
+    cfg: object
+    rows: list
+    title: str
+    forced: dict
+    misfit: bool
+    script: str
 
 
 class Poet:
@@ -106,9 +139,54 @@ class Poet:
               script: str = "simplified", start: str | None = None, first_rhymes: bool | None = None,
               max_repeat: int = 2) -> list[Poem]:
         """Write ``n`` poems, best first. See ``tangshi write --help`` for each argument."""
+        plan = self._plan(form, title, acrostic, first_line, n, seed, rules, temperature, top_k, top_p, beam,
+                          script, start, first_rhymes, max_repeat)
+        return self._finish_plan(plan, self.decoder.decode(plan.form, plan.rows, plan.title, plan.forced, plan.cfg))
+
+    def write_batch(self, requests: list[dict]) -> list[list[Poem] | Exception]:
+        """Answer several :meth:`write` requests (keyword dicts), merging what can share a decode.
+
+        Unseeded sampling requests of one form and one decoding setting (no acrostic, no first
+        line, no beam) are decoded as one batch, one title per row: at batch 1 a step is bound
+        by memory and dispatch, so k poems together cost far less than k alone. A seeded
+        request is decoded alone, so that its seed gives the same poem as ``tangshi write``.
+        Each entry of the result is that request's poems, or the error it raised.
+        """
+        from tangshi.decode import DecodeConfig
+
+        out: list[list[Poem] | Exception | None] = [None] * len(requests)
+        plans, groups = {}, {}
+        for k, req in enumerate(requests):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", TitleTruncated)
+                    plans[k] = self._plan(**req)
+            except InputError as err:
+                out[k] = err
+                continue
+            groups.setdefault(batch_key(req) or ("alone", k), []).append(k)
+        for members in groups.values():
+            first = plans[members[0]]
+            rows = [pat for k in members for pat in plans[k].rows]
+            titles = [plans[k].title for k in members for _ in plans[k].rows]
+            cfg = DecodeConfig(**{**first.cfg.__dict__, "n": len(rows)})
+            cands = self.decoder.decode(first.form, rows, titles if len(members) > 1 else first.title,
+                                        first.forced, cfg)
+            at = 0
+            for k in members:
+                out[k] = self._finish_plan(plans[k], cands[at:at + len(plans[k].rows)])
+                at += len(plans[k].rows)
+        return out  # type: ignore[return-value]
+
+    def _plan(self, form: str = "七言律诗", title: str | None = None, acrostic: str | None = None,
+              first_line: str | None = None, n: int = 1, seed: int | None = None, rules: str = "strict",
+              temperature: float = 0.8, top_k: int = 0, top_p: float = 0.95, beam: int = 0,
+              script: str = "simplified", start: str | None = None, first_rhymes: bool | None = None,
+              max_repeat: int = 2) -> "_Plan":
+        """Validate a request and decide its rows: everything but the decoding itself."""
         from tangshi.decode import DecodeConfig, choose_patterns, resolve_form
         from tangshi.model import TITLE_MAX
-        from tangshi.script import SCRIPTS, render, to_model
+        from tangshi.script import SCRIPTS, to_model
         from tangshi.errors import choice_error
 
         if script not in SCRIPTS:
@@ -125,17 +203,21 @@ class Poet:
         misfit = False
         if given:
             pats, misfit = self._fitting(f, pats, forced, cfg, given)
-        batch = self._batch_patterns(pats, n, beam, bool(forced), seed)
-        title = to_model(title, self.vocab)[0]
-        cands = self.decoder.decode(f, batch, title, forced, cfg)
-        poems = [self._finish(c, f, title, script, rules, render) for c in cands]
+        rows = self._batch_patterns(pats, n, beam, bool(forced), seed)
+        return _Plan(f, cfg, rows, to_model(title, self.vocab)[0], forced, misfit, script)
+
+    def _finish_plan(self, plan: "_Plan", cands: list) -> list[Poem]:
+        """Render and check the decoded candidates of one request; the best ``n``, best first."""
+        from tangshi.script import render
+
+        poems = [self._finish(c, plan.form, plan.title, plan.script, plan.cfg.rules, render) for c in cands]
         poems.sort(key=lambda p: (not p.check["ok"], -p.score))
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
-        broken = [e["message"] for e in poems[0].check["errors"]] if misfit else []
+        broken = [e["message"] for e in poems[0].check["errors"]] if plan.misfit else []
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning)
-        return poems[:n]
+        return poems[:plan.cfg.n]
 
     @staticmethod
     def _batch_patterns(pats: list, n: int, beam: int, forced: bool, seed: int | None) -> list:
@@ -204,3 +286,6 @@ def torch_full(n: int, value: int):
     import torch
 
     return torch.full((n,), value, dtype=torch.long)
+
+
+_WRITE_DEFAULTS = {name: p.default for name, p in inspect.signature(Poet.write).parameters.items() if name != "self"}

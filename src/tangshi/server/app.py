@@ -20,6 +20,7 @@ from tangshi.errors import InputError
 from tangshi.script import convert
 from tangshi.server import schemas as S
 from tangshi.server.limits import BodyLimit, SecurityHeaders
+from tangshi.server.batcher import Batcher
 from tangshi.server.pool import BoundedPool, Busy, TimedOut, default_workers
 
 STATIC = Path(__file__).parent / "static"
@@ -75,6 +76,7 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
 
 def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
     step = poet.header.get("step")
+    batcher = Batcher(poet, pool)
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
@@ -83,7 +85,7 @@ def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
     @app.post("/api/poems", response_model=S.PoemsOut, responses={**ERRORS, **BUSY}, tags=["poems"])
     async def write(req: S.WriteRequest) -> dict:
         """Write poems: the same fields and JSON as ``tangshi write --json``."""
-        poems = await pool.run(poet.write, **req.write_kwargs())
+        poems = await batcher.write(req.write_kwargs())
         return {"poems": [p.to_json() for p in poems]}
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])

@@ -1,0 +1,88 @@
+"""Batching: requests pending while the workers are busy are written in one batch, within the pool's limits."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from tangshi.server.batcher import Batcher
+from tangshi.server.pool import BoundedPool, Busy
+
+
+class RecordingPoet:
+    """``write_batch`` records each batch; the first one waits for :attr:`release`."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[dict]] = []
+        self.release, self.started = threading.Event(), threading.Event()
+
+    def write_batch(self, requests: list[dict]) -> list:
+        self.batches.append(requests)
+        if len(self.batches) == 1:
+            self.started.set()
+            assert self.release.wait(10)
+        return [ValueError("bad") if r.get("title") == "bad" else [r.get("title")] for r in requests]
+
+
+def test_pending_requests_share_one_batch_and_seeded_ones_go_alone() -> None:
+    poet = RecordingPoet()
+    pool = BoundedPool(workers=1, queue=8, timeout=10)
+    batcher = Batcher(poet, pool)
+
+    async def scenario():
+        first = asyncio.ensure_future(batcher.write({"form": "五绝", "title": "甲"}))
+        while not poet.started.is_set():
+            await asyncio.sleep(0.01)
+        rest = [asyncio.ensure_future(batcher.write(body)) for body in (
+            {"form": "七律", "title": "乙"}, {"form": "七言律诗", "title": "丙"}, {"form": "七律", "title": "bad"},
+            {"form": "七律", "title": "丁", "seed": 3}, {"form": "五绝", "title": "戊"})]
+        await asyncio.sleep(0.05)
+        poet.release.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    results = asyncio.run(scenario())
+    assert results[0] == ["甲"] and results[1] == ["乙"] and results[2] == ["丙"] and results[5] == ["戊"]
+    assert isinstance(results[3], ValueError) and results[4] == ["丁"]
+    titles = [[r["title"] for r in batch] for batch in poet.batches]
+    assert titles[0] == ["甲"]
+    assert ["乙", "丙", "bad"] in titles  # one form (七律 = 七言律诗), no seed: one decode
+    assert ["丁"] in titles and ["戊"] in titles  # seeded alone; another form apart
+    deadline = time.monotonic() + 5
+    while pool.admitted and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.admitted == 0
+
+
+def test_full_pool_refuses_and_forgets_the_request() -> None:
+    poet = RecordingPoet()
+    pool = BoundedPool(workers=1, queue=0, timeout=10)
+    batcher = Batcher(poet, pool)
+
+    async def scenario():
+        first = asyncio.ensure_future(batcher.write({"title": "甲"}))
+        while not poet.started.is_set():
+            await asyncio.sleep(0.01)
+        with pytest.raises(Busy):
+            await batcher.write({"title": "乙"})
+        assert [e.request["title"] for e in batcher._pending] == []
+        poet.release.set()
+        return await first
+
+    assert asyncio.run(scenario()) == ["甲"]
+
+
+def test_write_batch_matches_write_and_keeps_each_request_apart(poet) -> None:
+    from tangshi.errors import InputError
+
+    requests = [{"form": "七绝", "title": "秋夜"}, {"form": "七绝", "title": "春江", "n": 2},
+                {"form": "五律", "title": "月", "seed": 5}, {"form": "八绝"}, {"form": "七绝"}]
+    out = poet.write_batch(requests)
+    assert [len(r) for r in out[:3]] == [1, 2, 1] and len(out[4]) == 1
+    assert isinstance(out[3], InputError) and "八绝" in str(out[3])
+    assert [p.title for p in out[0] + out[1]] == ["秋夜", "春江", "春江"]
+    for poems in (out[0], out[1], out[2], out[4]):
+        for p in poems:
+            assert p.check["ok"] and len(p.lines) == (8 if p.form == "五言律诗" else 4)
+    assert [p.text for p in out[2]] == [p.text for p in poet.write(form="五律", title="月", seed=5)]
