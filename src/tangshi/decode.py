@@ -188,12 +188,14 @@ class Decoder:
             rules = cons.mask() & self.hanzi  # (B, V)
             ruled = allowed & rules
             # The guard yields to the rules if both cannot hold (never seen, but never a dead end).
-            empty = ~ruled.any(1, keepdim=True)  # (B, 1)
-            allowed = torch.where(empty, rules, ruled) if bool(empty.any()) else ruled
+            empty = ~_rows_any(ruled)  # (B,)
+            allowed = torch.where(torch.from_numpy(empty)[:, None], rules, ruled) if empty.any() else ruled
         # After a given line broke the rules a candidate may have no legal move: it writes on
         # freely, and the checker's report says where.
-        stuck = ~allowed.any(1, keepdim=True)  # (B, 1)
-        return torch.where(stuck, self.hanzi.expand_as(allowed), allowed) if bool(stuck.any()) else allowed
+        stuck = ~_rows_any(allowed)  # (B,)
+        if stuck.any():
+            return torch.where(torch.from_numpy(stuck)[:, None], self.hanzi.expand_as(allowed), allowed)
+        return allowed
 
     def _beam_step(self, score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor):
         """Keep the best ``B`` (beam, token) continuations; returns (origin, token, score)."""
@@ -201,6 +203,11 @@ class Decoder:
         total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
         best, flat = total.flatten().topk(B)
         return flat // V, flat % V, best
+
+
+def _rows_any(mask: torch.Tensor) -> np.ndarray:
+    """(B, V) bool -> (B,): whether each row has a true item (numpy's reduction is ~10× torch's here)."""
+    return mask.cpu().numpy().any(axis=1)
 
 
 def _cat_states(states: list):
@@ -250,31 +257,31 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     gives the same poem.
     """
     w = np.exp(logp.float().cpu().numpy() * np.float32(1 / cfg.temperature)) * allowed.cpu().numpy()  # (B, V) ∝ p
-    desc = -np.sort(-w, axis=1)  # (B, V): the values, likeliest first
-    u = torch.rand(w.shape[0], generator=g, dtype=torch.float64).numpy()  # (B,) uniform in [0, 1)
-    picks = np.empty(w.shape[0], dtype=np.int64)
-    for b in range(w.shape[0]):
-        picks[b] = _pick(w[b], desc[b], cfg.top_k, cfg.top_p, u[b])
-    return torch.from_numpy(picks).to(logp.device)
-
-
-def _pick(w: np.ndarray, desc: np.ndarray, top_k: int, top_p: float, u: float) -> int:
-    """One row: weights w (V,), the same sorted descending, a uniform u -> the drawn item."""
-    k = int(np.count_nonzero(desc))  # items of non-zero probability
-    k = min(top_k, k) if top_k else k
-    if top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
-        need = top_p * float(desc[:k].sum(dtype=np.float64))
-        head = min(k, SHORTLIST)  # the running mass of a short head usually reaches it
-        if float(desc[:head].sum(dtype=np.float64)) < need:
-            head = k
-        mass = np.cumsum(desc[:head], dtype=np.float64)  # (head,): running mass by rank
-        k = min(int(np.searchsorted(mass, need, side="left")) + 1, head)
-    else:
-        mass = np.cumsum(desc[:k], dtype=np.float64)
-    rank = min(int(np.searchsorted(mass[:k], u * mass[k - 1], side="right")), k - 1)
-    value = desc[rank]
-    first = int(np.searchsorted(-desc, -value, side="left"))  # the first rank holding this value
-    return int(np.flatnonzero(w == value)[rank - first])  # ties: the (rank - first)-th such item
+    asc = np.sort(w, axis=1)  # (B, V): the values, least first (zeros, the disallowed, lead)
+    B, V = w.shape
+    rows = np.arange(B)
+    k = V - np.array([np.searchsorted(r, 0.0, side="right") for r in asc])  # (B,): items of non-zero probability
+    if cfg.top_k:
+        k = np.minimum(k, cfg.top_k)
+    kmax = int(k.max())
+    head = kmax if cfg.top_p >= 1 else min(kmax, SHORTLIST)
+    desc = asc[:, ::-1]  # (B, V) view: likeliest first
+    mass = np.cumsum(desc[:, :head], axis=1, dtype=np.float64)  # (B, head): running mass by rank
+    if cfg.top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
+        total = desc[:, :cfg.top_k].sum(axis=1, dtype=np.float64) if cfg.top_k else w.sum(axis=1, dtype=np.float64)
+        need = cfg.top_p * total  # (B,)
+        if np.any(mass[:, -1] < need):  # a flat row: its cut lies past the head
+            mass = np.cumsum(desc[:, :kmax], axis=1, dtype=np.float64)
+        k = np.minimum((mass < need[:, None]).sum(axis=1) + 1, k)
+    u = torch.rand(B, generator=g, dtype=torch.float64).numpy()  # (B,) uniform in [0, 1)
+    target = u * mass[rows, k - 1]  # (B,): a point in the kept mass
+    rank = np.minimum((mass <= target[:, None]).sum(axis=1), k - 1)  # the first rank whose running mass exceeds it
+    value = desc[rows, rank]  # (B,)
+    first = V - np.array([np.searchsorted(r, v, side="right") for r, v in zip(asc, value)])  # first rank of value
+    picks = (w == value[:, None]).argmax(axis=1)  # the first item holding it
+    for b in np.flatnonzero(rank > first):  # ties: the (rank - first)-th such item (rare)
+        picks[b] = np.flatnonzero(w[b] == value[b])[rank[b] - first[b]]
+    return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
 
 
 def _advance(cons, tokens: torch.Tensor, forced: bool) -> None:

@@ -308,7 +308,11 @@ def _on_device(strict: bool, variants: bool, device: str) -> Tables:
 
 def _viable(vocab: VocabProsody, pat: Pattern, strict: bool) -> torch.Tensor:
     """(G,) groups with enough distinct rhymes (of the mode's kind) for every rhyme position."""
+    return _distinct_rhymes(vocab, strict) >= len(pat.rhyme_lines)
+
+
+@lru_cache(maxsize=4)
+def _distinct_rhymes(vocab: VocabProsody, strict: bool) -> torch.Tensor:
+    """(G,) how many distinct rhyme characters (one per simplified form) each group offers."""
     rhyme = vocab.rhyme & vocab.ping if strict else vocab.rhyme
-    need = len(pat.rhyme_lines)
-    counts = torch.tensor([len(set(vocab.canon[row].tolist())) for row in rhyme])
-    return counts >= need
+    return torch.tensor([len(set(vocab.canon[row].tolist())) for row in rhyme])
