@@ -48,6 +48,10 @@ class ModelConfig:
     enc_hidden: int = 256
     dropout: float = 0.2
     impl: str = "fused"
+    # Characters enter the networks as E[y]·√emb: the tied E starts at std 1/√emb (so that the first
+    # output distribution is near uniform), and unscaled it would be drowned by the form embedding.
+    # Checkpoints saved before this field existed did not scale (see from_dict).
+    scale_inputs: bool = True
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -61,6 +65,7 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, data: dict) -> "ModelConfig":
         known = {f.name for f in fields(cls)}
+        data = {"scale_inputs": False, **data}  # older checkpoints: inputs were not scaled
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -83,12 +88,13 @@ class Encoder(nn.Module):
     def __init__(self, cfg: ModelConfig, embed: nn.Embedding) -> None:
         super().__init__()
         self.embed = embed
+        self.scale = cfg.emb ** 0.5 if cfg.scale_inputs else 1.0
         self.rnn = tnn.GRU(cfg.emb, cfg.enc_hidden, bidirectional=True, impl=cfg.impl)
 
     def forward(self, titles: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """titles (B, M) -> states (B, M, 2E), mask (B, M), summary (B, 2E)."""
         mask = titles != 0  # (B, M)
-        states, h = self.rnn(self.embed(titles))  # (B, M, 2E), (2, B, E)
+        states, h = self.rnn(self.embed(titles) * self.scale)  # (B, M, 2E), (2, B, E)
         # Padding sits after the title, so the forward direction's last state has read it;
         # mean-pooling the valid positions gives a summary that padding cannot disturb.
         lengths = mask.sum(1, keepdim=True).clamp(min=1)  # (B, 1)
@@ -143,9 +149,14 @@ class PoemModel(nn.Module):
         mixed = torch.tanh(self.combine(self.attend(h, keys, states, mask)))  # (B, T, emb)
         return F.linear(self.drop(mixed), self.embed.weight, self.out_bias)  # (B, T, V)
 
+    @property
+    def in_scale(self) -> float:
+        """The factor on character embeddings entering the networks (√emb, or 1 for old checkpoints)."""
+        return self.encoder.scale
+
     def embed_inputs(self, ids: Tensor, forms: Tensor) -> Tensor:
-        """ids (B, T), forms (B,) -> x (B, T, emb): character plus form embedding."""
-        return self.drop(self.embed(ids) + self.form_embed(forms).unsqueeze(1))
+        """ids (B, T), forms (B,) -> x (B, T, emb): character (scaled) plus form embedding."""
+        return self.drop(self.embed(ids) * self.in_scale + self.form_embed(forms).unsqueeze(1))
 
     def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
         """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
@@ -162,7 +173,7 @@ class PoemModel(nn.Module):
         Deployed, the model's own previous output is fed back in (no teacher forcing).
         With ``want_logits=False`` only the state advances (the next token is already known).
         """
-        x = self.embed(tokens) + self.form_embed(forms)  # (B, emb)
+        x = self.embed_inputs(tokens[:, None], forms)[:, 0]  # (B, emb)
         h, state = self.decoder.step(x, state)  # (B, H)
         if not want_logits:
             return None, state

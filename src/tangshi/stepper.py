@@ -5,7 +5,7 @@ the decoder, the attention's combine layer and the tied output layer — 5.6 M n
 22 MB in float32 — to do 2 FLOPs per weight: the step is bound by memory, not arithmetic
 (bench/generate_speed.py). :class:`Stepper` runs :meth:`PoemModel.step`'s computation
 
-    x(t) = E y(t-1) + F form                          (B, emb)
+    x(t) = E y(t-1)·s + F form                        (B, emb), s = √emb (ModelConfig.scale_inputs)
     gx = U x(t) + b_ih,  gh = W h(t-1) + b_hh          per layer, then the cell's recur
     o(t) = V tanh(C [h(t); ctx(t)] + c_C) + c          ctx from Luong attention on the title
 
@@ -81,7 +81,8 @@ class Stepper:
     def __call__(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
                  mask: Tensor, want_logits: bool = True) -> tuple[Tensor | None, object]:
         """The previous tokens (B,) -> logits o(t) (B, V) and the new state (as ``PoemModel.step``)."""
-        x = F.embedding(tokens, self.model.embed.weight) + F.embedding(forms, self.model.form_embed.weight)  # (B, emb)
+        m = self.model
+        x = F.embedding(tokens, m.embed.weight) * m.in_scale + F.embedding(forms, m.form_embed.weight)  # (B, emb)
         lstm = isinstance(state, tuple)
         new_h, new_c = [], []
         for k, (U, W) in enumerate(self.layers):

@@ -40,7 +40,7 @@ HELP = {
     "seed": "random seed (data order, initialisation, dropout)",
     "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",
 }
-SKIP = {"vocab_size", "n_forms"}
+SKIP = {"vocab_size", "n_forms", "scale_inputs"}
 
 
 def _add_fields(parser: argparse.ArgumentParser, cls: type) -> None:

@@ -183,3 +183,16 @@ def test_weights_packed_into_one_buffer_save_and_load(tmp_path: Path) -> None:
     loaded, _, _ = checkpoint.load(tmp_path / "ck")
     for (name, a), (_, b) in zip(model.state_dict().items(), loaded.state_dict().items()):
         assert torch.equal(a, b), name
+
+
+def test_character_inputs_are_scaled_and_older_checkpoints_are_not() -> None:
+    """E starts at std 1/√emb (tied output); entering the networks it is scaled back to std ≈ 1,
+    so the form embedding (std 1) does not drown the characters. Old configs did not scale."""
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=500)
+    model = PoemModel(cfg).eval()
+    ids = torch.randint(4, 500, (8, 20))
+    chars = model.embed_inputs(ids, torch.zeros(8, dtype=torch.long)) - model.form_embed.weight[0]
+    assert 0.8 < float(chars.std()) < 1.2 and float(model.embed.weight.std()) < 0.1
+    assert ModelConfig.from_dict(cfg.to_dict()).scale_inputs is True
+    assert ModelConfig.from_dict({"vocab_size": 500}).scale_inputs is False
