@@ -256,8 +256,15 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     the item holding that value is looked up. The uniforms come from ``g``: a seed still
     gives the same poem.
     """
-    w = np.exp(logp.float().cpu().numpy() * np.float32(1 / cfg.temperature)) * allowed.cpu().numpy()  # (B, V) ∝ p
+    x = logp.float().cpu().numpy() * np.float32(1 / cfg.temperature)  # (B, V)
+    x -= x.max(axis=1, keepdims=True)
+    ok = allowed.cpu().numpy()  # (B, V) bool
+    w = np.exp(x) * ok  # (B, V) ∝ p
     asc = np.sort(w, axis=1)  # (B, V): the values, least first (zeros, the disallowed, lead)
+    for b in np.flatnonzero(asc[:, -1] < 1e-20):  # every allowed item far below the likeliest overall:
+        z = np.where(ok[b], x[b], -np.inf)  # renormalise on the allowed ones, or float32 underflows
+        w[b] = np.exp(z - z.max())
+        asc[b] = np.sort(w[b])
     B, V = w.shape
     rows = np.arange(B)
     k = V - np.array([np.searchsorted(r, 0.0, side="right") for r in asc])  # (B,): items of non-zero probability

@@ -67,6 +67,16 @@ def test_only_allowed_items_even_when_they_are_unlikely() -> None:
     assert set(got.tolist()) == {2}  # 2 holds > 0.9 of the allowed mass: the nucleus is {2}
 
 
+def test_allowed_items_far_below_the_rest_are_still_drawn_by_their_odds() -> None:
+    """exp() of log-probabilities 200 nats down underflows in float32: the sampler renormalises."""
+    logp = torch.log_softmax(torch.tensor([[0.0, -200.0, -201.0, -260.0]]), -1)
+    allowed = torch.tensor([[False, True, True, False]])
+    got = draws(logp, allowed, DecodeConfig(temperature=1.0, top_p=1.0), 6000)
+    assert set(got.tolist()) == {1, 2}
+    share = float((got == 1).mean())
+    assert abs(share - 1 / (1 + math.exp(-1))) < 0.03  # e^0 : e^-1
+
+
 def test_fp32_step_is_the_model_step_and_int8_is_close(tiny_model) -> None:
     from tangshi import checkpoint
     from tangshi.data import encode_title
