@@ -105,8 +105,11 @@ class Decoder:
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
-               cfg: DecodeConfig) -> list[Candidate]:
+               cfg: DecodeConfig, rescue: dict | None = None) -> list[Candidate]:
         """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
+
+        ``rescue`` maps (line, pos) to the patterns whose rows must place a 平 there, to rescue a
+        big 拗 in a given line (see ``Poet._fitting``).
 
         ``title`` is one title for every candidate, or one per candidate (sampling only).
         """
@@ -127,6 +130,8 @@ class Decoder:
                 logp = torch.log_softmax(logits.float(), dim=-1)  # (B, V)
                 given = forced.get((line, pos))
                 allowed = self._allowed(cons, counts, given, cfg)
+                if rescue and (line, pos) in rescue and cons is not None:
+                    allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 if pos and given is None:  # no character twice in a row (秋秋夜夜): a loop of the softmax
                     allowed.scatter_(1, tokens[:, None], False)
                 if cfg.beam:
@@ -197,12 +202,23 @@ class Decoder:
             return torch.where(torch.from_numpy(stuck)[:, None], self.hanzi.expand_as(allowed), allowed)
         return allowed
 
+    def _rescue(self, allowed: torch.Tensor, rows: list[bool], cfg: DecodeConfig) -> torch.Tensor:
+        """Keep only 平 items in ``rows`` (a row with none left keeps what it had)."""
+        ping = self.prosody.ping if cfg.rules == "strict" else self.prosody.may_ping  # (V,)
+        need = torch.tensor(rows)[:, None] & _rows_any_t(allowed & ping)  # (B, 1)
+        return torch.where(need, allowed & ping, allowed)
+
     def _beam_step(self, score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor):
         """Keep the best ``B`` (beam, token) continuations; returns (origin, token, score)."""
         B, V = logp.shape
         total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
         best, flat = total.flatten().topk(B)
         return flat // V, flat % V, best
+
+
+def _rows_any_t(mask: torch.Tensor) -> torch.Tensor:
+    """(B, V) bool -> (B, 1) bool tensor: whether each row has a true item."""
+    return torch.from_numpy(_rows_any(mask))[:, None]
 
 
 def _rows_any(mask: torch.Tensor) -> np.ndarray:

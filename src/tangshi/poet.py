@@ -88,6 +88,7 @@ class _Plan:
     forced: dict
     misfit: bool
     script: str
+    rescue: dict = field(default_factory=dict)  # (line, pos) -> patterns whose row must put 平 there
 
 
 class Poet:
@@ -141,7 +142,8 @@ class Poet:
         """Write ``n`` poems, best first. See ``tangshi write --help`` for each argument."""
         plan = self._plan(form, title, acrostic, first_line, n, seed, rules, temperature, top_k, top_p, beam,
                           script, start, first_rhymes, max_repeat)
-        return self._finish_plan(plan, self.decoder.decode(plan.form, plan.rows, plan.title, plan.forced, plan.cfg))
+        return self._finish_plan(plan, self.decoder.decode(plan.form, plan.rows, plan.title, plan.forced, plan.cfg,
+                                                             plan.rescue))
 
     def write_batch(self, requests: list[dict]) -> list[list[Poem] | Exception]:
         """Answer several :meth:`write` requests (keyword dicts), merging what can share a decode.
@@ -171,7 +173,7 @@ class Poet:
             titles = [plans[k].title for k in members for _ in plans[k].rows]
             cfg = DecodeConfig(**{**first.cfg.__dict__, "n": len(rows)})
             cands = self.decoder.decode(first.form, rows, titles if len(members) > 1 else first.title,
-                                        first.forced, cfg)
+                                        first.forced, cfg, first.rescue)
             at = 0
             for k in members:
                 out[k] = self._finish_plan(plans[k], cands[at:at + len(plans[k].rows)])
@@ -200,11 +202,11 @@ class Poet:
         forced, n_given = self._forced(f, acrostic, first_line)
         pats = choose_patterns(f, start, first_rhymes)
         given = list(range(n_given))
-        misfit = False
+        misfit, rescue = False, {}
         if given:
-            pats, misfit = self._fitting(f, pats, forced, cfg, given)
+            pats, misfit, rescue = self._fitting(f, pats, forced, cfg, given)
         rows = self._batch_patterns(pats, n, beam, bool(forced), seed)
-        return _Plan(f, cfg, rows, to_model(title, self.vocab)[0], forced, misfit, script)
+        return _Plan(f, cfg, rows, to_model(title, self.vocab)[0], forced, misfit, script, rescue)
 
     def _finish_plan(self, plan: "_Plan", cands: list) -> list[Poem]:
         """Render and check the decoded candidates of one request; the best ``n``, best first."""
@@ -254,23 +256,37 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced, len(given)
 
-    def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> tuple[list, bool]:
-        """The patterns that the given lines fit best, and whether even those are broken by them."""
+    def _fitting(self, f, pats: list, forced: dict, cfg, given: list[int]) -> tuple[list, bool, dict]:
+        """The patterns the given lines fit best, whether even those are broken by them, and rescues.
+
+        A given first line of a couplet may carry a big 拗 (仄 on core position 4 of a 仄仄平平仄
+        line), which the rules accept when the next line answers with 平 on its core position 3
+        (对句相救). The decoder never makes a 拗 itself, but a user's line can: the third value maps
+        (line, pos) of each such rescue to the patterns that need it.
+        """
         if cfg.rules == "off":
-            return pats, False
+            return pats, False, {}
         from tangshi.decode import _advance
         from tangshi.prosody.constraints import ConstraintState
+        from tangshi.prosody.rules import rescue_pos
 
         cons = ConstraintState.start(self.decoder.prosody, pats, strict=cfg.rules == "strict")
         misses = [0] * len(pats)
+        big_ao: dict[tuple[int, int], set] = {}
+        core4 = f.n_chars - 2  # 0-based: core position 4
         for line in given:
             for pos in range(f.n_chars):
                 tok = forced[(line, pos)]
                 allowed = cons.mask()[:, tok].tolist()
                 misses = [m + (not a) for m, a in zip(misses, allowed)]
+                if pos == core4 and line % 2 == 0 and line + 1 not in given:
+                    for pat, ok in zip(pats, allowed):
+                        if not ok and pat.lines[line].core == "a":
+                            big_ao.setdefault((line + 1, rescue_pos(pat.lines[line + 1])), set()).add(pat)
                 _advance(cons, torch_full(len(pats), tok), forced=True)
         best = min(misses)
-        return [p for p, m in zip(pats, misses) if m == best], best > 0
+        fit = [p for p, m in zip(pats, misses) if m == best]
+        return fit, best > 0, {at: need & set(fit) for at, need in big_ao.items() if need & set(fit)}
 
     def _finish(self, cand, f, title: str, script: str, rules: str, render) -> Poem:
         """Render a candidate in the requested script and attach its check report."""

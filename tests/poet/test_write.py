@@ -149,3 +149,19 @@ def test_cli_text_output_and_errors(tiny_model, capsys) -> None:
     assert len(err) == 1 and "acrostic" in err[0]
     assert main(["write", "--model", str(tiny_model), "--form", "五绝", "--first-line", "春风吹花开"]) == 0
     assert "warning" in capsys.readouterr().err
+
+
+def test_a_given_line_with_a_big_ao_is_rescued_by_the_next_line(poet) -> None:
+    """年少輕行樂 (仄 on position 4 of 仄仄平平仄: a big 拗) passes when line 2 puts 平 on position 3."""
+    from tangshi.prosody.constraints import VocabProsody
+
+    line = "年少輕行樂"
+    if not all(c in poet.vocab.index for c in line):
+        pytest.skip("the fixture's vocabulary lacks a character of the line")
+    plan = poet._plan(form="五绝", first_line=line)
+    assert plan.rescue and set(plan.rescue) == {(1, 2)}
+    ping = VocabProsody.from_vocab(poet.vocab.chars).ping
+    for seed in range(6):
+        poem = poet.write(form="五绝", first_line=line, seed=seed, script="traditional")[0]
+        assert poem.check["ok"], poem.check["errors"]
+        assert bool(ping[poet.vocab.index[poem.lines[1][2]]])
