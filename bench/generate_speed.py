@@ -5,7 +5,9 @@ For each form and mode (sample 1 poem; 16 candidates in one batch; beam 8) it wr
 The reference in the same run decodes the same model the obvious way: one call of the
 fused recurrent kernel per step (what ``nn.LSTM`` does for T = 1), no constraints, and
 multinomial sampling from the full softmax. Also measured: the cold start of a whole
-``tangshi write`` process (wall time, median of ``--cold`` runs).
+``tangshi write`` process (wall time, median of ``--cold`` runs), and — when the corpus is
+built — what the int8 step costs in quality: on ``--fidelity`` valid poems, teacher-forced,
+the mean KL divergence of its next-character distribution from float32's, and both losses.
 
     python bench/generate_speed.py --json [--model PATH] [--repeats 15] [--threads 1]
 """
@@ -55,6 +57,41 @@ def naive_poem(poet: Poet, n_chars: int) -> str:
     return vocab.decode(out)
 
 
+@torch.inference_mode()
+def int8_fidelity(poet: Poet, poems: int) -> dict | None:
+    """Mean KL(fp32 ‖ int8) per character and the loss of each, teacher-forced on valid poems."""
+    from tangshi.corpus.build import load_dataset
+    from tangshi.data import collate, encode_poems
+    from tangshi.errors import TangshiError
+    from tangshi.stepper import Stepper, int8_available
+
+    if not int8_available():
+        return None
+    try:
+        ds = load_dataset()
+    except TangshiError:
+        return None  # no corpus built
+    model = poet.decoder.model
+    data = encode_poems(ds.split("valid")[:poems], ds.vocab, 128)
+    b = collate(data, list(range(len(data))), ds.vocab.bos)
+    exact, fast = Stepper(model, "fp32"), Stepper(model, "int8")
+    keys, states, mask, state = model.encode(b.titles)
+    s1 = s2 = state
+    kl = loss1 = loss2 = count = 0.0
+    for t in range(b.inputs.shape[1]):
+        l1, s1 = exact(b.inputs[:, t], b.forms, s1, keys, states, mask)
+        l2, s2 = fast(b.inputs[:, t], b.forms, s2, keys, states, mask)
+        p1, p2 = torch.log_softmax(l1, -1), torch.log_softmax(l2, -1)  # (B, V)
+        real = b.targets[:, t] != -100
+        target = b.targets[:, t].clamp_min(0)[:, None]
+        kl += float((p1.exp() * (p1 - p2)).sum(-1)[real].sum())
+        loss1 -= float(p1.gather(1, target)[real].sum())
+        loss2 -= float(p2.gather(1, target)[real].sum())
+        count += float(real.sum())
+    return {"poems": len(data), "chars": int(count), "mean_kl_nats": kl / count,
+            "loss_fp32": loss1 / count, "loss_int8": loss2 / count}
+
+
 def cold_start(model: str | None, runs: int) -> float:
     exe = Path(sys.executable).parent / "tangshi"
     cmd = [str(exe), "write", "--form", "七律", "--seed", "1"] + (["--model", model] if model else [])
@@ -72,6 +109,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15, help="timed poems per form and mode")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     ap.add_argument("--cold", type=int, default=3, help="cold-start runs of `tangshi write`")
+    ap.add_argument("--fidelity", type=int, default=64, help="valid poems for the int8-vs-fp32 check, 0 = skip")
     ap.add_argument("--json", action="store_true", help="print JSON only")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -89,6 +127,8 @@ def main() -> None:
                          "cold_start_s<=3": cold_start(args.model, args.cold) if args.cold else None}
     result["speedup_vs_naive_qilv_sample"] = round(
         result["reference_naive"]["七言律诗"]["p50_ms"] / q["sample"]["p50_ms"], 2)
+    result["precision"] = poet.precision
+    result["int8_fidelity"] = int8_fidelity(poet, args.fidelity) if args.fidelity else None
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 1))
 
 
