@@ -10,7 +10,11 @@ character step the next-character distribution is masked by:
   no repeated rhyme character; ``off`` drops these;
 - a repetition guard: no character more than ``max_repeat`` times in a poem (a title's
   characters count once already), and none twice in a row;
-- forced characters: an acrostic's line heads and a given first line (续写).
+- forced characters: an acrostic's line heads and a given first line (续写); after a given
+  line with a big 拗, the 平 of the next line that rescues it (对句相救).
+
+One step of the network runs in :mod:`tangshi.stepper` (int8 weights on a CPU); sampling
+runs in numpy (see :func:`_sample`).
 
 ``n`` candidates are decoded as one batch, each with its own pattern, and ranked by the
 model's mean log-probability per character. This module does no I/O and no text output.
