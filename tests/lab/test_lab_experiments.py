@@ -32,7 +32,9 @@ def test_opening_the_keep_gate_keeps_the_gradient_alive(norms: dict) -> None:
 
 @pytest.fixture(scope="module")
 def clipping() -> dict:
-    return gradients.clipping_run(gradients.ClipConfig(steps=60), seed=0)["runs"]
+    # The full 100 steps of the figure: the clipped run pulls clearly ahead after step ~60
+    # (at step 60 both are near 1.7, inside the noise of float sums; at 100 it is 0.35 against 1.5).
+    return gradients.clipping_run(gradients.ClipConfig(), seed=0)["runs"]
 
 
 def test_exploding_rnn_has_a_huge_first_gradient(clipping: dict) -> None:
@@ -49,8 +51,24 @@ def test_unclipped_step_throws_the_weights_away_clipping_does_not(clipping: dict
 
 def test_clipped_training_ends_with_the_lower_loss(clipping: dict) -> None:
     tail = {k: sum(r["loss"][-10:]) / 10 for k, r in clipping.items()}
-    assert tail["clip"] < tail["no_clip"]
-    assert tail["clip"] < 0.8 * math.log(10)  # below chance: it learns
+    assert tail["clip"] < 0.5 * tail["no_clip"]  # a margin the figure shows (0.35 against 1.5)
+    assert tail["clip"] < 0.3 * math.log(10)  # far below chance (2.30): it learns
+
+
+def test_experiments_give_the_same_numbers_under_any_thread_count() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    config = gradients.ClipConfig(steps=12)
+    try:
+        runs = []
+        for threads in (1, 2, 4):
+            torch.set_num_threads(threads)
+            runs.append(gradients.clipping_run(config, seed=0)["runs"])
+            assert torch.get_num_threads() == threads  # the caller's setting is restored
+    finally:
+        torch.set_num_threads(before)
+    assert runs[0] == runs[1] == runs[2]
 
 
 def test_long_range_all_cells_beat_chance_at_distance_one() -> None:

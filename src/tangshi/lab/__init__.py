@@ -9,3 +9,27 @@ Computation lives in those modules and returns plain dicts; :mod:`tangshi.lab.pl
 draws them, :mod:`tangshi.lab.report` prints them, :mod:`tangshi.lab.cli` wires the
 ``tangshi lab`` command. Everything is synthetic and offline; nothing here reads the corpus.
 """
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block on one torch thread, then restore the caller's setting.
+
+    The experiments' figures are sums of floats; with more threads the order of those sums
+    changes, and so does the last digit of every loss. One thread makes each experiment give
+    the same numbers on every machine and under any ``OMP_NUM_THREADS`` (they are small: a
+    second thread would not make them faster anyway).
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 import tangshi.nn as tnn
+from tangshi.lab import one_thread
 
 # (key, layer kind, bias added to the "keep" gate: LSTM forget f / GRU update z)
 VARIANTS = (
@@ -96,8 +97,9 @@ def gradient_norms(length: int = 50, hidden: int = 64, batch: int = 32, vocab: i
     """
     generator = torch.Generator().manual_seed(seed)
     tokens, x = synthetic_batch(batch, length, vocab, hidden, generator)  # (B, T), (B, T, H)
-    norms = {key: _norms_for(kind, bias, tokens, x, hidden, vocab, seed)
-             for key, kind, bias in VARIANTS}
+    with one_thread():  # the same numbers under any thread count
+        norms = {key: _norms_for(kind, bias, tokens, x, hidden, vocab, seed)
+                 for key, kind, bias in VARIANTS}
     return {
         "config": {"length": length, "hidden": hidden, "batch": batch, "vocab": vocab, "seed": seed},
         "norms": norms,
@@ -144,7 +146,6 @@ def clipping_run(config: ClipConfig = ClipConfig(), seed: int = 0) -> dict:
     Returns ``{"config", "runs": {"no_clip" | "clip": {"loss", "grad_norm", "weight_norm"}}}``
     with one value per SGD step (loss on that step's fresh batch, before the update).
     """
-    return {
-        "config": {**asdict(config), "seed": seed},
-        "runs": {"no_clip": _train(config, seed, None), "clip": _train(config, seed, config.clip)},
-    }
+    with one_thread():  # the same numbers under any thread count
+        runs = {"no_clip": _train(config, seed, None), "clip": _train(config, seed, config.clip)}
+    return {"config": {**asdict(config), "seed": seed}, "runs": runs}
