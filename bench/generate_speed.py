@@ -23,9 +23,9 @@ from pathlib import Path
 
 import torch
 
+from tangshi.corpus.clean import REGULATED
 from tangshi.poet import Poet
 
-FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗")
 MODES = {"sample": {"n": 1}, "n16": {"n": 16}, "beam8": {"beam": 8}}
 
 
@@ -116,7 +116,7 @@ def main() -> None:
     poet = Poet.load(args.model)
     torch.set_num_threads(args.threads)
     result = {"threads": args.threads, "forms": {}, "reference_naive": {}}
-    for form in FORMS:
+    for form in REGULATED:
         result["forms"][form] = {m: timed(lambda kw=kw: poet.write(form=form, **kw), args.repeats)
                                  for m, kw in MODES.items()}
         n_chars = {"五言绝句": 24, "七言绝句": 32, "五言律诗": 48, "七言律诗": 64}[form]

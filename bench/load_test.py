@@ -29,11 +29,11 @@ from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tangshi.corpus.clean import REGULATED
 from tangshi.server.cli import is_loopback
 from tangshi.server.local import serve, wait_ready
 
 TITLES = ["秋夜", "春望", "送别", "山居", "江上", "月下", "登高", "边塞", "夜雨", "故人"]
-FORMS = ["五言绝句", "七言绝句", "五言律诗", "七言律诗"]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -161,7 +161,7 @@ def main() -> int:
     args = p.parse_args()
     if not (1 <= args.clients <= 256 and 0 < args.seconds <= 3600 and args.max_requests >= 1):
         p.error("--clients must be in 1..256, --seconds in (0, 3600], --max-requests >= 1")
-    forms = [resolve_form(f).name for f in args.form or FORMS]
+    forms = [resolve_form(f).name for f in args.form or REGULATED]
     if args.url:
         host = urlsplit(args.url).hostname or ""
         if urlsplit(args.url).scheme != "http" or not is_loopback(host):

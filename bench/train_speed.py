@@ -28,7 +28,7 @@ from torch import nn
 from tangshi.corpus.build import load_dataset
 from tangshi.data import IGNORE, bucket_batches, collate, encode_poems
 from tangshi.model import ModelConfig, PoemModel
-from tangshi.train import TrainConfig, Trainer, resolve_device, resolve_precision
+from tangshi.train import TrainConfig, Trainer, resolve_device, autocast_dtype
 
 
 class Reference(nn.Module):
@@ -142,7 +142,7 @@ def main() -> None:
     valid = encode_poems(ds.split("valid")[: args.valid], ds.vocab, TrainConfig().max_len)
     ours = run_tangshi(ds, args.steps, valid, args.device, args.batch_size)
     ref = run_reference(ds, args.steps, valid, device, args.batch_size)
-    peak_dtype = resolve_precision("auto", device)
+    peak_dtype = autocast_dtype("auto", device)
     peaks = {"fp32": matmul_peak(torch.float32, device), "bf16": matmul_peak(torch.bfloat16, device)}
     achieved = ours["chars_per_s"] * ours["flops_per_char"]
     hardware = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"

@@ -17,17 +17,18 @@ from dataclasses import dataclass
 
 import torch
 
-from tangshi.corpus.build import Poem
-from tangshi.corpus.clean import FORMS
+from tangshi.corpus.build import CorpusPoem
+from tangshi.corpus.clean import SHAPES
 from tangshi.corpus.vocab import Vocab
-from tangshi.model import TITLE_MAX, Batch
+from tangshi.model import Batch
+from tangshi.request import TITLE_MAX
 
 IGNORE = -100  # target id masked out of the loss
 
 
 def form_id(form: str) -> int:
-    """The index of a shape label in :data:`tangshi.corpus.clean.FORMS`."""
-    return FORMS.index(form)
+    """The index of a shape label in :data:`tangshi.corpus.clean.SHAPES` (the model's form input)."""
+    return SHAPES.index(form)
 
 
 def encode_title(title: str, vocab: Vocab) -> list[int]:
@@ -51,7 +52,7 @@ class Encoded:
         return sum(len(b) for b in self.bodies)
 
 
-def encode_poems(poems: list[Poem], vocab: Vocab, max_len: int) -> Encoded:
+def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int) -> Encoded:
     """Encode poems (title, body, form) with ``vocab``; bodies longer than ``max_len`` are cut."""
     bodies = [(vocab.encode(p.body) + [vocab.eos])[:max_len] for p in poems]
     return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems])

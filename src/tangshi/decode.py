@@ -14,74 +14,62 @@ character step the next-character distribution is masked by:
   line with a big 拗, the 平 of the next line that rescues it (对句相救).
 
 One step of the network runs in :mod:`tangshi.stepper` (int8 weights on a CPU); sampling
-runs in numpy (see :func:`_sample`).
+runs in numpy (see :func:`sample`). :func:`fit_given` chooses the patterns that a user's given
+lines fit, before decoding the rest.
 
 ``n`` candidates are decoded as one batch, each with its own pattern, and ranked by the
-model's mean log-probability per character. This module does no I/O and no text output.
+model's mean log-probability per character. This module does no I/O and no text output;
+requests are validated before they get here (:mod:`tangshi.request`).
 """
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tangshi.corpus.clean import HAN, SHORT_NAMES
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import encode_title, form_id
-from tangshi.errors import InputError, choice_error
+from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
 from tangshi.prosody.constraints import PATTERNS
-from tangshi.prosody.forms import FORM_BY_NAME, Form, Pattern, patterns
-
-RULES = ("strict", "lenient", "off")
-STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
+from tangshi.prosody.forms import Form, Pattern, patterns
+from tangshi.request import STARTS, WriteRequest
 
 
 @dataclass(frozen=True)
 class DecodeConfig:
-    """How to decode; every field has one default, here."""
+    """How to decode: the decoding fields of a validated :class:`~tangshi.request.WriteRequest`
+    (their defaults and ranges live there)."""
 
-    rules: str = "strict"
-    temperature: float = 0.8
-    top_k: int = 0          # 0: no top-k cut
-    top_p: float = 0.95     # 1.0: no nucleus cut
-    beam: int = 0           # 0: sample; N: beam search of width N
-    n: int = 1
-    seed: int | None = None
-    max_repeat: int = 2     # no character more than this many times in a poem
+    rules: str
+    temperature: float
+    top_k: int          # 0: no top-k cut
+    top_p: float        # 1.0: no nucleus cut
+    beam: int           # 0: sample; N: beam search of width N
+    n: int
+    seed: int | None
+    max_repeat: int     # no character more than this many times in a poem
 
-    def __post_init__(self) -> None:
-        if self.rules not in RULES:
-            raise choice_error("rules", self.rules, RULES)
-        if not 0 < self.temperature <= 5:
-            raise InputError(f"temperature must be in (0, 5], got {self.temperature}")
-        if not 0 < self.top_p <= 1:
-            raise InputError(f"top-p must be in (0, 1], got {self.top_p}")
-        if self.top_k < 0 or self.beam < 0 or self.n < 1 or self.max_repeat < 1:
-            raise InputError("top-k and beam must be >= 0; n and max-repeat >= 1")
-        if self.beam and self.n > self.beam:
-            raise InputError(f"-n {self.n} asks for more poems than --beam {self.beam} keeps")
-
-
-def resolve_form(name: str) -> Form:
-    """A form by full or short name (五言绝句 / 五绝 …), simplified or traditional."""
-    full = SHORT_NAMES.get(name, name).replace("絕", "绝").replace("詩", "诗").replace("律詩", "律诗")
-    if full not in FORM_BY_NAME:
-        raise choice_error("form", name, [*FORM_BY_NAME, *SHORT_NAMES])
-    return FORM_BY_NAME[full]
+    @classmethod
+    def of(cls, req: WriteRequest) -> "DecodeConfig":
+        return cls(**{f.name: getattr(req, f.name) for f in dataclasses.fields(cls)})
 
 
 def choose_patterns(form: Form, start: str | None, first_rhymes: bool | None) -> list[Pattern]:
     """The patterns allowed by the user's choice of 平起/仄起 and 首句入韵 (None: any)."""
-    if start is not None and start not in STARTS:
-        raise choice_error("start", start, STARTS)
     out = [p for p in patterns(form)
            if (start is None or p.start == STARTS[start]) and (first_rhymes is None or p.first_rhymes == first_rhymes)]
     assert out, "every (start, first_rhymes) choice has a pattern"
     return out
+
+
+def generator(seed: int | None) -> torch.Generator:
+    """A private generator: seeded, or from the OS's entropy (torch's global one is left alone)."""
+    return torch.Generator().manual_seed(seed if seed is not None else secrets.randbits(63))
 
 
 @dataclass
@@ -103,7 +91,7 @@ class Decoder:
         self.model, self.vocab = model.eval(), vocab
         self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.stepper)
         self.prosody = VocabProsody.from_vocab(vocab.chars)
-        hanzi = torch.tensor([len(c) == 1 and HAN.fullmatch(c) is not None for c in vocab.chars])
+        hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
 
@@ -113,12 +101,12 @@ class Decoder:
         """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
 
         ``rescue`` maps (line, pos) to the patterns whose rows must place a 平 there, to rescue a
-        big 拗 in a given line (see ``Poet._fitting``).
+        big 拗 in a given line (see :func:`fit_given`).
 
         ``title`` is one title for every candidate, or one per candidate (sampling only).
         """
         B = len(pats)
-        g = torch.Generator().manual_seed(cfg.seed if cfg.seed is not None else torch.seed() % 2**63)
+        g = generator(cfg.seed)
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         keys, states, mask, state = self._encode(titles)
@@ -142,12 +130,12 @@ class Decoder:
                     idx, tokens, score = self._beam_step(score, logp, allowed)
                     state, cons, counts, out = _reorder(idx, state, cons, counts, out)
                 else:
-                    tokens = _sample(logp, allowed, cfg, g)
+                    tokens = sample(logp, allowed, cfg.temperature, cfg.top_k, cfg.top_p, g)
                     score += logp.gather(1, tokens[:, None])[:, 0]
                 out[:, line, pos] = tokens
                 counts.scatter_add_(1, tokens[:, None], torch.ones_like(tokens[:, None]))
                 if cons is not None:
-                    _advance(cons, tokens, given is not None)
+                    advance(cons, tokens, given is not None)
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
                 _, state = self.step(tokens, forms, state, keys, states, mask, want_logits=False)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
@@ -265,7 +253,8 @@ def _initial_scores(pats: list[Pattern]) -> torch.Tensor:
 SHORTLIST = 512  # ranks summed first when looking for the top-p cut (the cut's p90 is ~360 here)
 
 
-def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: torch.Generator) -> torch.Tensor:
+def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k: int, top_p: float,
+           g: torch.Generator) -> torch.Tensor:
     """Temperature, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
 
     As in common practice, top-k keeps the k likeliest items and top-p then keeps the
@@ -276,7 +265,7 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     the item holding that value is looked up. The uniforms come from ``g``: a seed still
     gives the same poem.
     """
-    x = logp.float().cpu().numpy() * np.float32(1 / cfg.temperature)  # (B, V)
+    x = logp.float().cpu().numpy() * np.float32(1 / temperature)  # (B, V)
     x -= x.max(axis=1, keepdims=True)
     ok = allowed.cpu().numpy()  # (B, V) bool
     w = np.exp(x) * ok  # (B, V) ∝ p
@@ -288,15 +277,15 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     B, V = w.shape
     rows = np.arange(B)
     k = V - np.array([np.searchsorted(r, 0.0, side="right") for r in asc])  # (B,): items of non-zero probability
-    if cfg.top_k:
-        k = np.minimum(k, cfg.top_k)
+    if top_k:
+        k = np.minimum(k, top_k)
     kmax = int(k.max())
-    head = kmax if cfg.top_p >= 1 else min(kmax, SHORTLIST)
+    head = kmax if top_p >= 1 else min(kmax, SHORTLIST)
     desc = asc[:, ::-1]  # (B, V) view: likeliest first
     mass = np.cumsum(desc[:, :head], axis=1, dtype=np.float64)  # (B, head): running mass by rank
-    if cfg.top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
-        total = desc[:, :cfg.top_k].sum(axis=1, dtype=np.float64) if cfg.top_k else w.sum(axis=1, dtype=np.float64)
-        need = cfg.top_p * total  # (B,)
+    if top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
+        total = desc[:, :top_k].sum(axis=1, dtype=np.float64) if top_k else w.sum(axis=1, dtype=np.float64)
+        need = top_p * total  # (B,)
         if np.any(mass[:, -1] < need):  # a flat row: its cut lies past the head
             mass = np.cumsum(desc[:, :kmax], axis=1, dtype=np.float64)
         k = np.minimum((mass < need[:, None]).sum(axis=1) + 1, k)
@@ -311,7 +300,50 @@ def _sample(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, g: tor
     return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
 
 
-def _advance(cons, tokens: torch.Tensor, forced: bool) -> None:
+@dataclass(frozen=True)
+class Fit:
+    """How a user's given lines fit the patterns: the best patterns, whether even they are broken
+    by the given lines, and the big-拗 rescues the next line owes ((line, pos) -> patterns)."""
+
+    patterns: list[Pattern]
+    broken: bool
+    rescue: dict
+
+
+def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, int], int], rules: str,
+              given: list[int]) -> Fit:
+    """The patterns that the given lines (their characters in ``forced``) fit best.
+
+    A given first line of a couplet may carry a big 拗 (仄 on core position 4 of a 仄仄平平仄
+    line), which the rules accept when the next line answers with 平 on its core position 3
+    (对句相救). The decoder never makes a 拗 itself, but a user's line can: the fit's ``rescue``
+    maps (line, pos) of each such rescue to the patterns that need it.
+    """
+    if rules == "off" or not given:
+        return Fit(pats, False, {})
+    from tangshi.prosody.constraints import ConstraintState
+    from tangshi.prosody.rules import rescue_pos
+
+    cons = ConstraintState.start(prosody, pats, strict=rules == "strict")
+    misses = [0] * len(pats)
+    big_ao: dict[tuple[int, int], set] = {}
+    core4 = form.n_chars - 2  # 0-based: core position 4
+    for line in given:
+        for pos in range(form.n_chars):
+            tok = forced[(line, pos)]
+            allowed = cons.mask()[:, tok].tolist()
+            misses = [m + (not a) for m, a in zip(misses, allowed)]
+            if pos == core4 and line % 2 == 0 and line + 1 not in given:
+                for pat, ok in zip(pats, allowed):
+                    if not ok and pat.lines[line].core == "a":
+                        big_ao.setdefault((line + 1, rescue_pos(pat.lines[line + 1])), set()).add(pat)
+            advance(cons, torch.full((len(pats),), tok, dtype=torch.long), forced=True)
+    best = min(misses)
+    fit = [p for p, m in zip(pats, misses) if m == best]
+    return Fit(fit, best > 0, {at: need & set(fit) for at, need in big_ao.items() if need & set(fit)})
+
+
+def advance(cons, tokens: torch.Tensor, forced: bool) -> None:
     """Advance the constraints; a forced (user-given) character never narrows the rhyme groups to nothing."""
     if not forced:
         cons.advance(tokens)

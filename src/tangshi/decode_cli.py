@@ -1,14 +1,20 @@
-"""``tangshi write``: write poems from the command line (see :class:`tangshi.poet.Poet`)."""
+"""``tangshi write``: write poems from the command line (see :class:`tangshi.poet.Poet`).
+
+Every request flag is generated from :class:`tangshi.request.WriteRequest` — its help, default
+and range — so the CLI, the Python API and the server accept the same values.
+"""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import warnings
 
-from tangshi.decode import DecodeConfig
+from tangshi.request import WriteRequest, spec
 
-D = DecodeConfig()
+FLAGS = {"n": "-n"}  # fields whose flag is not --<field-name>
+METAVARS = {"first_rhymes": "yes|no"}
 
 
 def _yes_no(value: str) -> bool:
@@ -19,17 +25,35 @@ def _yes_no(value: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected yes or no, got {value!r}")
 
 
+def add_request_flags(parser: argparse.ArgumentParser, cls: type = WriteRequest) -> None:
+    """One flag per field of ``cls``, default ``None`` (the request's own default then applies)."""
+    for f in dataclasses.fields(cls):
+        s = spec(cls, f.name)
+        kind = str(f.type).split(" ")[0]
+        convert = {"int": int, "float": float, "bool": _yes_no}.get(kind, str)
+        limits = s.describe() if kind != "str" or s.max_len is not None else ""
+        default = "" if f.default is None else f"default: {f.default}"
+        extra = "; ".join(x for x in (default, limits) if x)
+        parser.add_argument(FLAGS.get(f.name, "--" + f.name.replace("_", "-")), dest=f.name, type=convert,
+                            default=None, metavar=METAVARS.get(f.name),
+                            help=s.help + (f" ({extra})" if extra else ""))
+
+
+def request_of(args: argparse.Namespace, cls: type = WriteRequest):
+    """The request the flags describe (only the flags given; the rest take the request's defaults)."""
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name) is not None}
+    return cls(**given)
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``tangshi write``."""
+    req = request_of(args)  # validated before the model loads: a mistake costs nothing
     from tangshi.poet import Poet
 
     poet = Poet.load(args.model, precision=args.precision)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        poems = poet.write(form=args.form, title=args.title, acrostic=args.acrostic, first_line=args.first_line,
-                           n=args.n, seed=args.seed, rules=args.rules, temperature=args.temperature,
-                           top_k=args.top_k, top_p=args.top_p, beam=args.beam, script=args.script,
-                           start=args.start, first_rhymes=args.first_rhymes, max_repeat=args.max_repeat)
+        poems = poet.write(req)
     for w in caught:
         print(f"tangshi: warning: {w.message}", file=sys.stderr)
     if args.json:
@@ -48,24 +72,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``write``."""
     p = sub.add_parser("write", help="write a regulated poem", description="Write a regulated poem (近体诗).")
-    p.add_argument("--form", default="七言律诗",
-                   help="五言绝句, 七言绝句, 五言律诗, 七言律诗 or 五绝, 七绝, 五律, 七律 (default: 七言律诗)")
-    p.add_argument("--title", help="the title or theme (either script; longer than 32 characters is truncated)")
-    p.add_argument("--acrostic", help="藏头诗: line k starts with the k-th character (one per line)")
-    p.add_argument("--first-line", help="续写: keep this opening line (or lines) and write the rest")
-    p.add_argument("--rules", default=D.rules, help="strict (default), lenient (polyphones are wildcards) or off")
-    p.add_argument("--start", help="平起 or 仄起 (also ping / ze); default: the model chooses")
-    p.add_argument("--first-rhymes", type=_yes_no, metavar="yes|no",
-                   help="whether line 1 rhymes (首句入韵); default: the model chooses")
-    p.add_argument("--temperature", type=float, default=D.temperature,
-                   help=f"sampling temperature; lower is safer, higher is bolder (default: {D.temperature})")
-    p.add_argument("--top-k", type=int, default=D.top_k, help="sample among the k likeliest characters; 0 = all")
-    p.add_argument("--top-p", type=float, default=D.top_p, help=f"nucleus sampling mass (default: {D.top_p})")
-    p.add_argument("--beam", type=int, default=D.beam, help="beam search of this width instead of sampling; 0 = sample")
-    p.add_argument("-n", type=int, default=D.n, help="how many poems to print, best first (one batch)")
-    p.add_argument("--seed", type=int, help="random seed: the same seed gives the same poem")
-    p.add_argument("--max-repeat", type=int, default=D.max_repeat, help="no character more often than this")
-    p.add_argument("--script", default="simplified", help="simplified (default) or traditional output")
+    add_request_flags(p)
     p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
     p.add_argument("--precision", default="auto",
                    help="weights of the generation step: auto (int8 on an x86 CPU), int8 or fp32 (exact)")

@@ -2,7 +2,8 @@
 
 Internal invariants use ``assert``; anything a user can cause raises a subclass of
 :class:`TangshiError`, whose message names the bad value and the valid choices.
-The CLI turns it into one line on stderr and exit code 2.
+The CLI turns it into one line on stderr and exit code 2 (``exit_code`` says otherwise, as
+for :class:`Diverged`).
 """
 from __future__ import annotations
 
@@ -22,10 +23,20 @@ class CheckpointError(TangshiError):
 
 
 class InputError(TangshiError):
-    """A value given by the user is invalid."""
+    """A value given by the user is invalid; ``field`` names the request field, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def choice_error(what: str, value: object, choices: Iterable[object]) -> InputError:
+class Diverged(TangshiError):
+    """Training kept diverging after the allowed number of recoveries (exit code 1, not 2)."""
+
+    exit_code = 1
+
+
+def choice_error(what: str, value: object, choices: Iterable[object], field: str | None = None) -> InputError:
     """Build the standard message: ``unknown <what> 'x'; choose one of: a, b, c``."""
     listed = ", ".join(str(c) for c in choices)
-    return InputError(f"unknown {what} {value!r}; choose one of: {listed}")
+    return InputError(f"unknown {what} {value!r}; choose one of: {listed}", field)

@@ -32,7 +32,6 @@ from tangshi import nn as tnn
 from tangshi.errors import choice_error
 
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
-TITLE_MAX = 32  # characters of title the encoder reads; longer titles are truncated
 
 
 @dataclass(frozen=True)

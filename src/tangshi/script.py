@@ -2,44 +2,55 @@
 
 Input of either script is mapped into the model's vocabulary (OpenCC ``s2t`` on the whole
 string, so phrases choose 發/髮 correctly, falling back to the character as typed); output
-is rendered in the script the user asks for (OpenCC ``t2s`` for simplified).
+is shown in the script the user asks for (OpenCC ``t2s`` for simplified).
+
+One rule for simplified output: a character whose simplified form lies outside the CJK Unified
+Ideographs block (:func:`tangshi.hanzi.in_common_repertoire`) keeps its traditional form. OpenCC
+simplifies 濆 to 𣸣 and 軿 to 𫐌, which most fonts cannot draw; a reader of simplified text reads
+濆 and 軿 without trouble.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import InputError, choice_error
+from tangshi.hanzi import converter, in_common_repertoire
 
 SCRIPTS = ("simplified", "traditional")
 
 
-@lru_cache(maxsize=2)
-def _converter(config: str):
-    import opencc
+def _check(script: str) -> None:
+    if script not in SCRIPTS:
+        raise choice_error("script", script, SCRIPTS)
 
-    return opencc.OpenCC(config)
+
+def simplify(text: str) -> str:
+    """``text`` in simplified characters (OpenCC ``t2s``), keeping a character whose simplified
+    form is outside the common repertoire (see the module docstring)."""
+    out = converter("t2s").convert(text)
+    if len(out) != len(text):  # a phrase rule changed the length: char by char
+        out = "".join(s if len(s := converter("t2s").convert(c)) == 1 else c for c in text)
+    if all(in_common_repertoire(s) or s == t for s, t in zip(out, text)):
+        return out
+    return "".join(s if s == t or in_common_repertoire(s) else t for s, t in zip(out, text))
 
 
 def convert(text: str, script: str) -> str:
-    """Any text into ``script`` (OpenCC ``t2s`` or ``s2t``), e.g. for a page's 简/繁 switch."""
-    if script not in SCRIPTS:
-        raise choice_error("script", script, SCRIPTS)
-    return _converter("t2s" if script == "simplified" else "s2t").convert(text)
+    """Any text into ``script`` (``t2s`` as :func:`simplify` does, or ``s2t``), e.g. for a page's 简/繁 switch."""
+    _check(script)
+    return simplify(text) if script == "simplified" else converter("s2t").convert(text)
 
 
-def render(text: str, script: str) -> str:
+def from_model(text: str, script: str) -> str:
     """Model text (traditional) in the requested script."""
-    if script not in SCRIPTS:
-        raise choice_error("script", script, SCRIPTS)
-    return _converter("t2s").convert(text) if script == "simplified" else text
+    _check(script)
+    return simplify(text) if script == "simplified" else text
 
 
 def to_model(text: str, vocab: Vocab) -> tuple[str, list[tuple[str, str]]]:
     """Map user text onto the vocabulary: (mapped text, [(char, converted) the model lacks])."""
-    converted = _converter("s2t").convert(text)
+    converted = converter("s2t").convert(text)
     if len(converted) != len(text):  # a phrase rule changed the length: go char by char
-        converted = "".join(c2 if len(c2 := _converter("s2t").convert(c)) == 1 else c for c in text)
+        converted = "".join(c2 if len(c2 := converter("s2t").convert(c)) == 1 else c for c in text)
     out, unknown = [], []
     for orig, conv in zip(text, converted):
         if conv in vocab:
@@ -52,10 +63,10 @@ def to_model(text: str, vocab: Vocab) -> tuple[str, list[tuple[str, str]]]:
     return "".join(out), unknown
 
 
-def require_known(text: str, vocab: Vocab, what: str) -> str:
+def require_known(text: str, vocab: Vocab, what: str, field: str | None = None) -> str:
     """Like :func:`to_model`, but an unknown character is an error naming it and its conversion."""
     mapped, unknown = to_model(text, vocab)
     if unknown:
         names = ", ".join(f"{o!r}" + (f" (traditional {c!r})" if c != o else "") for o, c in unknown)
-        raise InputError(f"the model does not know the character(s) {names} in the {what}")
+        raise InputError(f"the model does not know the character(s) {names} in the {what}", field=field)
     return mapped

@@ -94,7 +94,7 @@ def cpu_has_bf16() -> bool:
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
-def resolve_precision(name: str, device: torch.device) -> torch.dtype:
+def autocast_dtype(name: str, device: torch.device) -> torch.dtype:
     """``auto`` → bf16 on CUDA and on bf16-capable CPUs, fp32 otherwise."""
     if name == "auto":
         return torch.bfloat16 if device.type == "cuda" or cpu_has_bf16() else torch.float32
@@ -125,7 +125,7 @@ class Trainer:
         self.rank = dist.get_rank() if dist.is_initialized() else 0
         self.world = dist.get_world_size() if dist.is_initialized() else 1
         self.device = resolve_device(cfg.device)
-        self.dtype = resolve_precision(cfg.precision, self.device)
+        self.dtype = autocast_dtype(cfg.precision, self.device)
         self.model = model.to(self.device)
         self.net = model
         if self.world > 1:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from tangshi.decode import DecodeConfig, _sample
+from tangshi.decode import sample
 from tangshi.stepper import Stepper, int8_available
 
 
@@ -25,10 +25,11 @@ def kept_by_sorting(p: np.ndarray, top_k: int, top_p: float) -> set[int]:
     return set(kept)
 
 
-def draws(logp: torch.Tensor, allowed: torch.Tensor, cfg: DecodeConfig, n: int) -> np.ndarray:
+def draws(logp: torch.Tensor, allowed: torch.Tensor, n: int, temperature: float = 0.8, top_k: int = 0,
+          top_p: float = 0.95) -> np.ndarray:
     g = torch.Generator().manual_seed(0)
     batch = logp.expand(n, -1).contiguous()
-    return _sample(batch, allowed.expand(n, -1).contiguous(), cfg, g).numpy()
+    return sample(batch, allowed.expand(n, -1).contiguous(), temperature, top_k, top_p, g).numpy()
 
 
 @pytest.mark.parametrize("top_k,top_p", [(0, 1.0), (0, 0.9), (0, 0.5), (5, 1.0), (8, 0.6), (600, 0.95), (0, 0.999)])
@@ -37,10 +38,9 @@ def test_draws_stay_in_the_kept_set_and_follow_the_probabilities(top_k: int, top
     V = 1000
     logp = torch.log_softmax(torch.randn(1, V) * 2.5, -1)
     allowed = torch.rand(1, V) < 0.7
-    cfg = DecodeConfig(temperature=0.8, top_k=top_k, top_p=top_p)
     w = np.exp(logp[0].numpy() / 0.8) * allowed[0].numpy()
     kept = kept_by_sorting(w, top_k, top_p)
-    got = draws(logp, allowed, cfg, 20000)
+    got = draws(logp, allowed, 20000, 0.8, top_k, top_p)
     assert set(got.tolist()) <= kept
     p = np.zeros(V)
     p[list(kept)] = w[list(kept)]
@@ -54,16 +54,16 @@ def test_draws_stay_in_the_kept_set_and_follow_the_probabilities(top_k: int, top
 def test_ties_are_drawn_evenly_and_seeds_repeat() -> None:
     logp = torch.log(torch.tensor([[0.25, 0.25, 0.25, 0.25, 0.0]]))
     allowed = torch.tensor([[True, True, True, True, True]])
-    got = draws(logp, allowed, DecodeConfig(top_p=1.0), 8000)
+    got = draws(logp, allowed, 8000, top_p=1.0)
     assert set(got.tolist()) == {0, 1, 2, 3}
     assert np.all(np.abs(np.bincount(got) / 8000 - 0.25) < 0.03)
-    assert np.array_equal(got, draws(logp, allowed, DecodeConfig(top_p=1.0), 8000))
+    assert np.array_equal(got, draws(logp, allowed, 8000, top_p=1.0))
 
 
 def test_only_allowed_items_even_when_they_are_unlikely() -> None:
     logp = torch.log_softmax(torch.tensor([[10.0, 9.0, -20.0, -25.0]]), -1)
     allowed = torch.tensor([[False, False, True, True]])
-    got = draws(logp, allowed, DecodeConfig(top_p=0.9), 2000)
+    got = draws(logp, allowed, 2000, top_p=0.9)
     assert set(got.tolist()) == {2}  # 2 holds > 0.9 of the allowed mass: the nucleus is {2}
 
 
@@ -71,7 +71,7 @@ def test_allowed_items_far_below_the_rest_are_still_drawn_by_their_odds() -> Non
     """exp() of log-probabilities 200 nats down underflows in float32: the sampler renormalises."""
     logp = torch.log_softmax(torch.tensor([[0.0, -200.0, -201.0, -260.0]]), -1)
     allowed = torch.tensor([[False, True, True, False]])
-    got = draws(logp, allowed, DecodeConfig(temperature=1.0, top_p=1.0), 6000)
+    got = draws(logp, allowed, 6000, temperature=1.0, top_p=1.0)
     assert set(got.tolist()) == {1, 2}
     share = float((got == 1).mean())
     assert abs(share - 1 / (1 + math.exp(-1))) < 0.03  # e^0 : e^-1

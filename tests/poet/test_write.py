@@ -9,7 +9,7 @@ import pytest
 from tangshi.cli import main
 from tangshi.errors import InputError
 from tangshi.prosody import check
-from tangshi.script import render
+from tangshi.script import from_model
 
 FORMS = {"五绝": (4, 5), "七绝": (4, 7), "五律": (8, 5), "七律": (8, 7)}
 MODES = {
@@ -81,7 +81,7 @@ def test_seed_reproducibility(poet) -> None:
 def test_scripts(poet) -> None:
     trad = poet.write(form="七绝", seed=5, script="traditional", title="秋夜")[0]
     simp = poet.write(form="七绝", seed=5, script="simplified", title="秋夜")[0]
-    assert simp.lines == [render(line, "simplified") for line in trad.lines]
+    assert simp.lines == [from_model(line, "simplified") for line in trad.lines]
     assert trad.title == "秋夜" and simp.title == "秋夜"
     # input in either script means the same to the model
     assert poet.write(form="五绝", seed=2, acrostic="风云龙马")[0].text == poet.write(form="五绝", seed=2, acrostic="風雲龍馬")[0].text
@@ -98,9 +98,20 @@ def test_given_line_that_breaks_the_rules_is_kept_and_reported(poet) -> None:
     assert not [e for e in errors_after_given if e["kind"] in ("gu_ping", "san_ping_wei", "chu_yun", "repeated_rhyme")]
 
 
-def test_long_title_is_truncated_with_a_warning(poet) -> None:
-    with pytest.warns(UserWarning, match="only the first 32"):
+def test_long_title_is_refused_naming_the_limit(poet) -> None:
+    with pytest.raises(InputError, match="at most 32") as err:
         poet.write(form="五绝", title="山" * 40, seed=1)
+    assert err.value.field == "title"
+
+
+def test_title_the_model_cannot_read_is_a_warning(poet) -> None:
+    from tangshi.poet import TitleIgnored
+
+    with pytest.warns(TitleIgnored, match="writing without a title"):
+        poem = poet.write(form="五绝", title="Autumn night 🌙", seed=1)[0]
+    assert poem.title == "" and check(poem.text).ok
+    with pytest.warns(TitleIgnored, match="cannot read"):
+        assert poet.write(form="五绝", title="秋夜🌙", seed=1)[0].title == "秋夜"
 
 
 @pytest.mark.parametrize("kw,msg", [
@@ -110,6 +121,13 @@ def test_long_title_is_truncated_with_a_warning(poet) -> None:
     ({"form": "五绝", "first_line": "白日依山"}, "needs 5"),
     ({"form": "五绝", "first_line": "hello"}, "Chinese characters only"),
     ({"form": "五绝", "first_line": "白日依山尽，黄河入海流，欲穷千里目，更上一层楼"}, "nothing is left"),
+    ({"form": "五绝", "n": 17}, "n must be 1..16"),
+    ({"form": "五绝", "beam": 100}, "beam must be 0..16"),
+    ({"form": "五绝", "seed": -1}, "seed must be"),
+    ({"form": "五绝", "seed": 2**64}, "seed must be"),
+    ({"form": "五绝", "temperature": float("nan")}, "temperature must be"),
+    ({"form": "五绝", "n": True}, "n must be an integer"),
+    ({"form": "五绝", "colour": "red"}, "unknown field"),
     ({"form": "五绝", "acrostic": "龘夏秋冬"}, "'龘'"),
     ({"form": "五绝", "rules": "loose"}, "strict, lenient, off"),
     ({"form": "五绝", "script": "cyrillic"}, "simplified, traditional"),
@@ -155,11 +173,16 @@ def test_a_given_line_with_a_big_ao_is_rescued_by_the_next_line(poet) -> None:
     """年少輕行樂 (仄 on position 4 of 仄仄平平仄: a big 拗) passes when line 2 puts 平 on position 3."""
     from tangshi.prosody.constraints import VocabProsody
 
+    from tangshi.decode import choose_patterns, fit_given
+    from tangshi.prosody import FORM_BY_NAME
+
     line = "年少輕行樂"
     if not all(c in poet.vocab.index for c in line):
         pytest.skip("the fixture's vocabulary lacks a character of the line")
-    plan = poet._plan(form="五绝", first_line=line)
-    assert plan.rescue and set(plan.rescue) == {(1, 2)}
+    form = FORM_BY_NAME["五言绝句"]
+    forced = {(0, j): poet.vocab.index[c] for j, c in enumerate(line)}
+    fit = fit_given(poet.decoder.prosody, form, choose_patterns(form, None, None), forced, "strict", [0])
+    assert fit.rescue and set(fit.rescue) == {(1, 2)}
     ping = VocabProsody.from_vocab(poet.vocab.chars).ping
     for seed in range(6):
         poem = poet.write(form="五绝", first_line=line, seed=seed, script="traditional")[0]

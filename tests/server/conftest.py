@@ -19,17 +19,17 @@ def client(poet):
 
 
 class BlockingPoet:
-    """Looks like a Poet; ``write`` waits for :attr:`release` (then returns no poems)."""
+    """Looks like a Poet; ``write_batch`` waits for :attr:`release` (then returns no poems)."""
 
     name, header, vocab = "fake", {"step": 1}, ["a", "b"]
 
     def __init__(self) -> None:
         self.release, self.started = threading.Event(), threading.Event()
 
-    def write(self, **_) -> list:
+    def write_batch(self, requests: list) -> list:
         self.started.set()
         assert self.release.wait(10), "the test never released the job"
-        return []
+        return [[] for _ in requests]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Data flows one way: :mod:`fetch` brings raw JSON into ``$TANGSHI_HOME/raw``;
 :mod:`build` cleans it (:mod:`clean`), deduplicates, splits and writes one versioned
 data set plus a vocabulary (:mod:`vocab`); :mod:`stats` describes the result.
 """
-from tangshi.corpus.build import Dataset, Poem, load_dataset
+from tangshi.corpus.build import Dataset, CorpusPoem, load_dataset
 from tangshi.corpus.vocab import Vocab
 
-__all__ = ["Dataset", "Poem", "Vocab", "load_dataset"]
+__all__ = ["Dataset", "CorpusPoem", "Vocab", "load_dataset"]

@@ -25,9 +25,10 @@ from typing import Iterator
 
 from tangshi import paths
 from tangshi.atomic import write_bytes
-from tangshi.corpus.clean import REGULATED, classify, clean_body, clean_title, join_lines
+from tangshi.corpus.clean import REGULATED, classify, clean_body, clean_title
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import CorpusError
+from tangshi.hanzi import join_lines, split_lines
 
 FORMAT, VERSION = "tangshi-dataset", 1
 SPLITS = ("train", "valid", "test")
@@ -35,7 +36,7 @@ _FILE_NUMBER = re.compile(r"poet\.tang\.(\d+)\.json$")
 
 
 @dataclass(frozen=True)
-class Poem:
+class CorpusPoem:
     """One cleaned poem, in traditional characters."""
 
     title: str
@@ -53,11 +54,11 @@ class Poem:
 class Dataset:
     """The built corpus: poems, vocabulary and the build's own counts."""
 
-    poems: tuple[Poem, ...]
+    poems: tuple[CorpusPoem, ...]
     vocab: Vocab
     meta: dict
 
-    def split(self, name: str) -> list[Poem]:
+    def split(self, name: str) -> list[CorpusPoem]:
         """The poems of one split (``train``, ``valid`` or ``test``)."""
         return [p for p in self.poems if p.split == name]
 
@@ -102,7 +103,7 @@ def fingerprint(raw: Path) -> str:
     return h.hexdigest()
 
 
-def clean_corpus(files: list[Path]) -> tuple[list[Poem], Counter]:
+def clean_corpus(files: list[Path]) -> tuple[list[CorpusPoem], Counter]:
     """Clean, label, deduplicate and split; return the poems and the drop counts."""
     poems, seen, dropped = [], set(), Counter()
     for rec in _records(files):
@@ -117,11 +118,11 @@ def clean_corpus(files: list[Path]) -> tuple[list[Poem], Counter]:
         seen.add(body)
         title = clean_title(str(rec.get("title") or ""))
         author = str(rec.get("author") or "")
-        poems.append(Poem(title, author, tuple(lines), classify(lines), split_of(body)))
+        poems.append(CorpusPoem(title, author, tuple(lines), classify(lines), split_of(body)))
     return poems, dropped
 
 
-def _vocab(poems: list[Poem], min_count: int) -> Vocab:
+def _vocab(poems: list[CorpusPoem], min_count: int) -> Vocab:
     counts: Counter = Counter()
     for p in poems:
         if p.split == "train":
@@ -131,7 +132,7 @@ def _vocab(poems: list[Poem], min_count: int) -> Vocab:
     return Vocab.from_counts(counts, min_count)
 
 
-def _sanbai_matches(raw: Path, poems: list[Poem]) -> dict:
+def _sanbai_matches(raw: Path, poems: list[CorpusPoem]) -> dict:
     """How many poems of 唐诗三百首 the cleaned corpus holds, by text or by author and title.
 
     A sanity check of the cleaning: the anthology's wording often differs from 全唐诗's
@@ -201,11 +202,11 @@ def load_dataset(home: Path | None = None) -> Dataset:
     data = _read_payload(path)
     cols = data["poems"]
     poems = tuple(
-        Poem(t, a, tuple(re.split("[，。]", b)[:-1]), f, s)
+        CorpusPoem(t, a, tuple(split_lines(b)), f, s)
         for t, a, b, f, s in zip(cols["title"], cols["author"], cols["body"], cols["form"], cols["split"])
     )
     meta = {k: v for k, v in data.items() if k not in ("poems", "vocab")}
     return Dataset(poems, Vocab.from_json(data["vocab"]), meta)
 
 
-__all__ = ["Dataset", "Poem", "REGULATED", "SPLITS", "build", "load_dataset", "split_of"]
+__all__ = ["Dataset", "CorpusPoem", "REGULATED", "SPLITS", "build", "load_dataset", "split_of"]

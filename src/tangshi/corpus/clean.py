@@ -8,24 +8,21 @@
 - A poem that still holds a placeholder (□ ☐ ○ ● ■ …), a Latin letter, a digit or any
   other non-Han symbol is rejected (``None``).
 
-Shapes: 4 or 8 lines of uniform 5 or 7 characters are 绝句/律诗; 10 or more (an even
-number) of uniform 5 or 7 are 排律; everything else (古体, 杂言) is 其他.
+Shapes (:data:`SHAPES`): 4 or 8 lines of uniform 5 or 7 characters are 绝句/律诗; 10 or more
+(an even number) of uniform 5 or 7 are 排律; everything else (古体, 杂言) is 其他. Line breaks,
+Han characters and the canonical punctuation are :mod:`tangshi.hanzi`'s.
 """
 from __future__ import annotations
 
 import re
 
-FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗", "排律", "其他")
-REGULATED = FORMS[:4]
-SHORT_NAMES = {"五绝": "五言绝句", "七绝": "七言绝句", "五律": "五言律诗", "七律": "七言律诗"}
+from tangshi.hanzi import QUOTES, is_han, join_lines, split_lines
+
+SHAPES = ("五言绝句", "七言绝句", "五言律诗", "七言律诗", "排律", "其他")  # the shape label of a corpus poem
+REGULATED = SHAPES[:4]
 
 _NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〖[^〖〗]*〗|\{[^{}]*\}")
 _BRACKETS = set("（）()【】[]〖〗{}")
-_QUOTES = re.compile(r"[「」『』《》〈〉“”‘’\"'…·]")
-LINE_BREAK = re.compile(r"[，。！？；：、,.!?;:\s]+")
-# Han ideographs: URO, extension A, compatibility, and the supplementary planes (ext. B+).
-HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-HAN = re.compile(HAN_CHAR + "+")  # one or more Han characters
 
 
 def strip_notes(text: str) -> str | None:
@@ -38,11 +35,10 @@ def strip_notes(text: str) -> str | None:
     return None if any(ch in _BRACKETS for ch in text) else text
 
 
-def split_lines(text: str) -> list[str] | None:
+def han_lines(text: str) -> list[str] | None:
     """Split cleaned text into lines of Han characters; ``None`` if anything else remains."""
-    text = _QUOTES.sub("", text)
-    lines = [seg for seg in LINE_BREAK.split(text) if seg]
-    if not lines or not all(HAN.fullmatch(seg) for seg in lines):
+    lines = split_lines(text)
+    if not lines or not all(is_han(seg) for seg in lines):
         return None
     return lines
 
@@ -50,22 +46,13 @@ def split_lines(text: str) -> list[str] | None:
 def clean_body(paragraphs: list[str]) -> list[str] | None:
     """Paragraphs as in the corpus → lines of Han characters, or ``None`` to drop the poem."""
     text = strip_notes("".join(paragraphs))
-    return None if text is None else split_lines(text)
+    return None if text is None else han_lines(text)
 
 
 def clean_title(title: str) -> str:
     """A title without notes, quotes or spaces; never rejects (titles are free text)."""
     text = strip_notes(title) or title
-    return re.sub(r"\s+", " ", _QUOTES.sub("", text)).strip()
-
-
-def join_lines(lines: list[str]) -> str:
-    """Canonical body: odd lines end in ，, even lines in 。 (a last odd line ends in 。)."""
-    parts = []
-    for i, line in enumerate(lines):
-        last = i == len(lines) - 1
-        parts.append(line + ("。" if i % 2 == 1 or last else "，"))
-    return "".join(parts)
+    return re.sub(r"\s+", " ", QUOTES.sub("", text)).strip()
 
 
 def classify(lines: list[str]) -> str:
@@ -81,3 +68,6 @@ def classify(lines: list[str]) -> str:
     if len(lines) >= 10 and len(lines) % 2 == 0:
         return "排律"
     return "其他"
+
+
+__all__ = ["SHAPES", "REGULATED", "strip_notes", "han_lines", "clean_body", "clean_title", "classify", "join_lines"]

@@ -32,14 +32,15 @@ def _build(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from tangshi.corpus.build import load_dataset
-    from tangshi.corpus.stats import compute, format_table, prosody_figures
+    from tangshi.corpus.stats import compute, format_table
 
     dataset = load_dataset()
     s = compute(dataset)
     if not args.no_prosody:
-        extra = prosody_figures(dataset)
-        if extra is not None:
-            s["prosody"] = extra
+        from tangshi.prosody.baseline import corpus_figures
+
+        lines = [line for p in dataset.poems for line in p.lines]
+        s["prosody"] = corpus_figures(lines, [(p.form, p.lines) for p in dataset.split("test")])
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=1))
     else:

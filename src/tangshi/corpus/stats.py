@@ -1,13 +1,15 @@
 """Describe a built data set: poems per split and form, characters, vocabulary coverage.
 
-Pure computation over a :class:`~tangshi.corpus.build.Dataset`; printing is the CLI's job.
+Pure computation over a :class:`~tangshi.corpus.build.Dataset`; printing is the CLI's job, and
+the prosody figures of ``tangshi corpus stats`` (lexicon coverage, the checker on real poems) are
+:mod:`tangshi.prosody.baseline`'s: the corpus knows nothing of the rules.
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from tangshi.corpus.build import SPLITS, Dataset
-from tangshi.corpus.clean import FORMS
+from tangshi.corpus.clean import SHAPES
 
 
 def _char_counts(dataset: Dataset, split: str) -> Counter:
@@ -34,39 +36,13 @@ def compute(dataset: Dataset) -> dict:
         "raw_poems": dataset.meta.get("raw_poems"),
         "dropped": dataset.meta.get("dropped", {}),
         "poems": {s: sum(per[s].values()) for s in SPLITS} | {"total": len(dataset.poems)},
-        "forms": {f: {s: per[s][f] for s in SPLITS} for f in FORMS},
+        "forms": {f: {s: per[s][f] for s in SPLITS} for f in SHAPES},
         "characters": {s: sum(chars[s].values()) for s in SPLITS} | {"distinct": len(distinct)},
         "vocab": {"size": len(vocab), "min_count": dataset.meta.get("min_count"),
                   "train_coverage": 1.0 - unk_rate("train")},
         "unknown_rate": {"valid": unk_rate("valid"), "test": unk_rate("test")},
         "sanbai": dataset.meta.get("sanbai", {}),
     }
-
-
-def prosody_figures(dataset: Dataset) -> dict | None:
-    """Lexicon coverage of the corpus and the human pass rates on the test split, if available."""
-    try:
-        from tangshi.prosody.baseline import pass_rates
-        from tangshi.prosody.lexicon import coverage
-    except ImportError:
-        return None
-    covered, missing = coverage(line for p in dataset.poems for line in p.lines)
-    regulated = [(p.form, p.lines) for p in dataset.split("test") if p.form in FORMS[:4]]
-    return {"lexicon_coverage": covered, "lexicon_missing": dict(missing.most_common(20)),
-            "ambiguous_tokens": _ambiguous_share(dataset),
-            "human_pass_rates_test": pass_rates(regulated)}
-
-
-def _ambiguous_share(dataset: Dataset) -> float:
-    """Share of character tokens whose readings in the table are both 平 and 仄 (多音字)."""
-    from tangshi.prosody.lexicon import P, Z, load
-
-    lex, counts = load(), Counter()
-    for p in dataset.poems:
-        for line in p.lines:
-            counts.update(line)
-    both = sum(n for c, n in counts.items() if lex.tone_mask(c) == P | Z)
-    return both / sum(counts.values())
 
 
 def format_table(s: dict) -> str:

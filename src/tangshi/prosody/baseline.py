@@ -2,18 +2,19 @@
 
 ``pass_rates(poems)`` takes ``(form_label, lines)`` pairs (labels 五言绝句 七言绝句 五言律诗 七言律诗,
 lines in traditional characters without punctuation) and returns, per form and overall, the
-share passing the strict and the lenient check, with counts. ``平韵`` restricts to poems whose
+share passing the strict and the lenient check, with counts. :func:`corpus_figures` adds the
+lexicon's coverage of a corpus and its share of 多音字 tokens (``tangshi corpus stats``). ``平韵`` restricts to poems whose
 even-line ends all have a 平 reading, as PROSODY.md's reference figures do.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
 from tangshi.errors import choice_error
 from tangshi.prosody.checker import check
 from tangshi.prosody.forms import FORM_BY_NAME
-from tangshi.prosody.lexicon import P, load, to_traditional
+from tangshi.prosody.lexicon import P, Z, coverage, load, to_traditional
 
 
 def _ping_rhymed(lines: Sequence[str]) -> bool:
@@ -48,3 +49,21 @@ def pass_rates(poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
     for form in (*FORM_BY_NAME, "all"):
         out[form] = _rates(counts[(form, False)]) | {"ping_rhymed": _rates(counts[(form, True)])}
     return out
+
+
+def ambiguous_share(lines: Iterable[str]) -> float:
+    """Share of character tokens whose readings in the table are both 平 and 仄 (多音字)."""
+    lex, counts = load(), Counter()
+    for line in lines:
+        counts.update(line)
+    both = sum(n for c, n in counts.items() if lex.tone_mask(c) == P | Z)
+    total = sum(counts.values())
+    return both / total if total else 0.0
+
+
+def corpus_figures(all_lines: Sequence[str], test_poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
+    """Lexicon coverage and 多音字 share over ``all_lines``; human pass rates over ``test_poems``."""
+    covered, missing = coverage(all_lines)
+    regulated = [(form, lines) for form, lines in test_poems if form in FORM_BY_NAME]
+    return {"lexicon_coverage": covered, "lexicon_missing": dict(missing.most_common(20)),
+            "ambiguous_tokens": ambiguous_share(all_lines), "human_pass_rates_test": pass_rates(regulated)}

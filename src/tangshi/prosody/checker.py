@@ -13,12 +13,12 @@ from __future__ import annotations
 from tangshi.errors import InputError
 from tangshi.prosody import rhyme
 from tangshi.prosody.forms import opposite
-from tangshi.prosody.inference import TONE_STR, LineEval, Poem, infer
+from tangshi.prosody.inference import TONE_STR, LineEval, PoemTones, infer
 from tangshi.prosody.lexicon import P, Z, Lexicon, load, to_traditional
 from tangshi.prosody.messages import message
 from tangshi.prosody.report import Issue, LineReport, Report
 from tangshi.prosody.rules import RHYTHM, line_findings
-from tangshi.prosody.text import detect_form, shape_problem, split_lines
+from tangshi.prosody.text import detect_form, poem_lines, shape_problem
 
 
 def _traditional(lines: list[str]) -> list[str]:
@@ -57,7 +57,7 @@ def check(text: str, lenient: bool = False) -> Report:
     if not isinstance(text, str):
         raise InputError(f"a poem must be given as text (str), not {type(text).__name__}")
     lex = load()
-    lines = split_lines(text)
+    lines = poem_lines(text)
     trad = _traditional(lines)
     masks = [[lex.tone_mask(c) for c in line] for line in trad]
     problem = shape_problem(lines)
@@ -67,7 +67,7 @@ def check(text: str, lenient: bool = False) -> Report:
     even_ends = [t[-1] for t in trad[1::2]]
     ze = rhyme.is_ze_rhymed(lex, even_ends)
     group = rhyme.ze_group(lex, even_ends) if ze else rhyme.choose_group(lex, even_ends, trad[0][-1])
-    poem = Poem(form, lines, trad, masks, not lenient, group, ze)
+    poem = PoemTones(form, lines, trad, masks, not lenient, group, ze)
     pattern, evals = infer(poem)
     return _assemble(lex, poem, pattern, evals, lenient)
 
@@ -81,7 +81,7 @@ def _rhythm_kind(i: int, pos: int, evals: list[LineEval]) -> str:
     return "tone"
 
 
-def _finding_issue(poem: Poem, i: int, ev: LineEval, f) -> Issue:
+def _finding_issue(poem: PoemTones, i: int, ev: LineEval, f) -> Issue:
     line, n = poem.text[i], poem.form.n_chars
     fields = {"pos": f.pos, "ch": line[f.pos - 1], "need": ev.ltype.template[f.pos - 1],
               "rpos": n - 2, "tail": line[-3:], "first": f.pos - 2}
@@ -90,7 +90,7 @@ def _finding_issue(poem: Poem, i: int, ev: LineEval, f) -> Issue:
     return Issue(f.kind, i + 1, f.pos, message(f.kind, f.detail, **fields))
 
 
-def _line_issues(poem: Poem, evals: list[LineEval]) -> list[Issue]:
+def _line_issues(poem: PoemTones, evals: list[LineEval]) -> list[Issue]:
     out: list[Issue] = []
     for i, ev in enumerate(evals):
         dui: list[int] = []
@@ -111,7 +111,7 @@ def _line_issues(poem: Poem, evals: list[LineEval]) -> list[Issue]:
     return out
 
 
-def _rhyme_issues(lex: Lexicon, poem: Poem, rhyme_lines: tuple[int, ...]) -> list[Issue]:
+def _rhyme_issues(lex: Lexicon, poem: PoemTones, rhyme_lines: tuple[int, ...]) -> list[Issue]:
     n = poem.form.n_chars
     if poem.ze:
         chars = "".join(f"「{t[-1]}」" for t in poem.text[1::2])
@@ -141,7 +141,7 @@ def _errors(tones: str, ev: LineEval) -> int:
     return sum(f.error for f in line_findings(tones, ev.ltype, ev.rescued))
 
 
-def _ambiguous_notes(poem: Poem, evals: list[LineEval], rhyme_lines: tuple[int, ...]) -> list[Issue]:
+def _ambiguous_notes(poem: PoemTones, evals: list[LineEval], rhyme_lines: tuple[int, ...]) -> list[Issue]:
     """Where flipping a 多音字's reading changes the line's verdict."""
     out = []
     for i, ev in enumerate(evals):
@@ -187,7 +187,7 @@ def _verdicts(masks: list[int], required: str, issues: list[Issue], ev: LineEval
     return out
 
 
-def _assemble(lex: Lexicon, poem: Poem, pattern, evals: list[LineEval], lenient: bool) -> Report:
+def _assemble(lex: Lexicon, poem: PoemTones, pattern, evals: list[LineEval], lenient: bool) -> Report:
     rhyme_lines = pattern.rhyme_lines
     issues = (_unknown(poem.text, poem.masks) + _line_issues(poem, evals)
               + _rhyme_issues(lex, poem, rhyme_lines) + _ambiguous_notes(poem, evals, rhyme_lines))

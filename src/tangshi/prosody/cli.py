@@ -49,7 +49,7 @@ def _read(text: str) -> str:
 def handler(args: argparse.Namespace) -> int:
     """Check the poem, print the report, return 0 (follows the rules) or 1 (breaks one)."""
     from tangshi.prosody.checker import check
-    from tangshi.prosody.render import render, use_colour
+    from tangshi.prosody.render import render_report, use_colour
 
     text = _read(args.text)
     if not text.strip():
@@ -58,5 +58,5 @@ def handler(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(render(report, colour=use_colour(sys.stdout)))
+        sys.stdout.write(render_report(report, colour=use_colour(sys.stdout)))
     return 0 if report.ok else 1

@@ -39,7 +39,8 @@ import torch
 
 from tangshi.errors import choice_error
 from tangshi.prosody.forms import TEMPLATES, LineType, Pattern, patterns
-from tangshi.prosody.lexicon import P, Z, _opencc, load, to_traditional
+from tangshi.hanzi import converter
+from tangshi.prosody.lexicon import P, Z, load, to_traditional
 
 VARIANT_TEMPLATES = {"a": ("*Z*PZ",), "B": ("PP*ZP", "*PPZP"), "b": ("*PPZZ", "PPZPZ"), "A": ("*ZZPP",)}
 PATTERNS = patterns()  # the 16, indexed in the tables below
@@ -113,7 +114,7 @@ def tables(strict: bool, variants: bool) -> Tables:
 
 def _candidates(char: str) -> set[str]:
     """Every traditional form the checker may read ``char`` as, in either script."""
-    simplified = _opencc("t2s").convert(char)
+    simplified = converter("t2s").convert(char)
     out = {char, to_traditional(char, simplified=False), to_traditional(char, simplified=True)}
     if len(simplified) == 1:  # shown in simplified script, the checker may read it as any preimage
         out |= {to_traditional(simplified, simplified=True)} | _preimages().get(simplified, set())
@@ -124,7 +125,7 @@ def _candidates(char: str) -> set[str]:
 def _preimages() -> dict[str, set[str]]:
     """Simplified char -> the lexicon's traditional chars that ``t2s`` maps to it (干 <- 乾 幹 干)."""
     out: dict[str, set[str]] = {}
-    t2s = _opencc("t2s")
+    t2s = converter("t2s")
     for char in load().readings:
         out.setdefault(t2s.convert(char), set()).add(char)
     return out
@@ -160,7 +161,7 @@ class VocabProsody:
         col = {g.index: k for k, g in enumerate(ping_groups)}
         masks, rhyme, canon_ids = [], torch.zeros(len(ping_groups), len(chars), dtype=torch.bool), []
         first_seen: dict[str, int] = {}
-        t2s = _opencc("t2s")
+        t2s = converter("t2s")
         for v, item in enumerate(chars):
             forms = [f for f in (_candidates(item) if len(item) == 1 else ()) if lex.lookup(f)]
             mask, common = 0, P | Z
@@ -287,11 +288,6 @@ class ConstraintState:
         new_live = self.tables.next_live[self.pattern, step, self.live, cls]
         self.live = torch.where(active, new_live, self.live)
         self.step = self.step + active.long()
-
-    def position(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """1-based (line, pos) of the next character of each candidate, (B,) each."""
-        n = torch.tensor([p.form.n_chars for p in PATTERNS], device=self.step.device)[self.pattern]
-        return self.step // n + 1, self.step % n + 1
 
 
 def _bits(rows: torch.Tensor) -> torch.Tensor:

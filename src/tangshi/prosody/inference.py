@@ -69,7 +69,7 @@ def _rescues(mask: int, strict: bool) -> bool:
 
 
 @dataclass
-class Poem:
+class PoemTones:
     """Everything the inference needs about one well-shaped poem."""
 
     form: Form
@@ -81,7 +81,7 @@ class Poem:
     ze: bool
 
 
-def _couplet(poem: Poem, k: int, start: str, first_rhymes: bool) -> tuple[LineEval, LineEval, int]:
+def _couplet(poem: PoemTones, k: int, start: str, first_rhymes: bool) -> tuple[LineEval, LineEval, int]:
     """Judge lines 2k+1 and 2k+2 (1-based) as a couplet starting with ``start``; cost = errors."""
     n = poem.form.n_chars
     second = LineType(opposite(start), PING, n)
@@ -97,7 +97,7 @@ def _couplet(poem: Poem, k: int, start: str, first_rhymes: bool) -> tuple[LineEv
     return e1, e2, cost
 
 
-def _first_couplet(poem: Poem) -> tuple[Pattern, LineEval, LineEval]:
+def _first_couplet(poem: PoemTones) -> tuple[Pattern, LineEval, LineEval]:
     """Couplet 1 fixes 平起/仄起 and 首句入韵: fewest errors, then the definite pos-2 tone."""
     lex = load()
     pos2 = TONE_STR.get(poem.masks[0][1])
@@ -113,7 +113,7 @@ def _first_couplet(poem: Poem) -> tuple[Pattern, LineEval, LineEval]:
     return best[1], best[2], best[3]
 
 
-def infer(poem: Poem) -> tuple[Pattern, list[LineEval]]:
+def infer(poem: PoemTones) -> tuple[Pattern, list[LineEval]]:
     """The pattern of couplet 1 and each line's judgement, couplet by couplet (see the docstring)."""
     pattern, e1, e2 = _first_couplet(poem)
     evals = [e1, e2]

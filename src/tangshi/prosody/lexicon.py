@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from tangshi.corpus.clean import HAN_CHAR
+from tangshi.hanzi import HAN_CHAR, converter
 
 FORMAT = "tangshi-pingshui/1"
 P, Z = 1, 2  # tone bits: a character's tone mask is P, Z, P|Z (ambiguous) or 0 (unknown)
@@ -105,12 +105,6 @@ def load() -> Lexicon:
                    {c: tuple(r) for c, r in guangyun.items()}, doc["source"])
 
 
-@lru_cache(maxsize=4)
-def _opencc(config: str):
-    import opencc  # imported lazily: only lookups of simplified text need it
-
-    return opencc.OpenCC(config)
-
 
 def looks_simplified(text: str, lexicon: Lexicon | None = None) -> bool:
     """True when ``text`` holds more simplified-only characters than traditional-only ones.
@@ -120,7 +114,7 @@ def looks_simplified(text: str, lexicon: Lexicon | None = None) -> bool:
     ``s2t`` would turn its 干 into 幹 and its 却 into 卻.
     """
     lex = lexicon or load()
-    to_trad, to_simp = _opencc("s2t").convert(text), _opencc("t2s").convert(text)
+    to_trad, to_simp = converter("s2t").convert(text), converter("t2s").convert(text)
     if len(to_trad) != len(text) or len(to_simp) != len(text):
         return len(to_trad) != len(text)
     simplified_only = sum(a != b and not lex.knows(a) for a, b in zip(text, to_trad))
@@ -137,9 +131,9 @@ def to_traditional(text: str, simplified: bool | None = None) -> str:
     lex = load()
     if simplified is None:
         simplified = looks_simplified(text, lex)
-    converted = _opencc("s2t").convert(text) if simplified else ""  # whole text: phrases pick 發/髮
+    converted = converter("s2t").convert(text) if simplified else ""  # whole text: phrases pick 發/髮
     if len(converted) != len(text):
-        converted = "".join(_one_char(_opencc("s2t").convert(c), c) for c in text)
+        converted = "".join(_one_char(converter("s2t").convert(c), c) for c in text)
     out = []
     for orig, conv in zip(text, converted):
         keep_orig = (not simplified and lex.lookup(orig)) or not lex.lookup(conv)

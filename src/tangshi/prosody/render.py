@@ -66,7 +66,7 @@ def _issue_rows(report: Report, colour: bool) -> list[str]:
     return rows
 
 
-def render(report: Report, colour: bool = False) -> str:
+def render_report(report: Report, colour: bool = False) -> str:
     """The report as text for a terminal."""
     legend = _paint("○ 平  ● 仄  ◐ 平仄两读  ? 未收", DIM, colour)
     return "\n".join([_header(report, colour), "", *_poem_rows(report, colour), "", legend,

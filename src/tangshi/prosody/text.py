@@ -1,24 +1,22 @@
 """User text -> lines of characters, and the shape check (no lexicon, no rules).
 
-Lines are separated by newlines, whitespace and the punctuation ，。！？；：、 (full width) or
-,.!?;: (ASCII); quotation marks are dropped. One unpunctuated run of 20, 28, 40 or 56 characters is
-cut into the 4 or 8 equal lines it can only be. Anything can be parsed; :func:`shape_problem` says
-what keeps the lines from being a 绝句 or 律诗.
+Lines are cut as everywhere in tangshi (:func:`tangshi.hanzi.split_lines`: newlines, whitespace,
+，。！？；：、 in full or ASCII width; quotation marks and invisible characters such as a byte-order
+mark dropped). One unpunctuated run of 20, 28, 40 or 56 characters is cut into the 4 or 8 equal
+lines it can only be. Anything can be parsed; :func:`shape_problem` says what keeps the lines from
+being a 绝句 or 律诗.
 """
 from __future__ import annotations
 
-import re
-
+from tangshi.hanzi import split_lines
 from tangshi.prosody.forms import Form, form_for
 
-_SEPARATORS = re.compile(r"[，。！？；：、,.!?;:\s\u3000]+")
-_QUOTES = re.compile(r"[「」『』《》〈〉“”‘’\"'…·]")
 _RUNS = {20: 4, 28: 4, 40: 8, 56: 8}  # unpunctuated length -> lines
 
 
-def split_lines(text: str) -> list[str]:
+def poem_lines(text: str) -> list[str]:
     """The non-empty lines of ``text`` (see the module docstring)."""
-    lines = [seg for seg in _SEPARATORS.split(_QUOTES.sub("", text)) if seg]
+    lines = split_lines(text)
     if len(lines) == 1 and len(lines[0]) in _RUNS:
         run, n = lines[0], _RUNS[len(lines[0])]
         size = len(run) // n

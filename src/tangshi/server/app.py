@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from tangshi import __version__
+from tangshi import request as R
 from tangshi.errors import InputError
 from tangshi.script import convert
 from tangshi.server import schemas as S
@@ -48,6 +49,14 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
+def _input_error(_: Request, err: InputError) -> JSONResponse:
+    """422 for a value the request or the model rejects; named by its field when it has one."""
+    if err.field is None:
+        return _error(422, str(err))
+    return JSONResponse({"detail": f"{err.field}: {err}", "errors": [{"field": err.field, "message": str(err)}]},
+                        status_code=422)
+
+
 def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
                max_body: int = MAX_BODY) -> FastAPI:
     """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait."""
@@ -65,7 +74,7 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(InputError, lambda _, e: _error(422, str(e)))
+    app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",
                                                         {"Retry-After": str(RETRY_AFTER_S)}))
     app.add_exception_handler(TimedOut, lambda _, e: _error(504, str(e)))
@@ -83,16 +92,17 @@ def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     @app.post("/api/poems", response_model=S.PoemsOut, responses={**ERRORS, **BUSY}, tags=["poems"])
-    async def write(req: S.WriteRequest) -> dict:
+    async def write(body: S.WriteRequest) -> dict:
         """Write poems: the same fields and JSON as ``tangshi write --json``."""
-        poems = await batcher.write(req.write_kwargs())
+        poems = await batcher.write(S.to_request(body, R.WriteRequest))
         return {"poems": [p.to_json() for p in poems]}
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])
-    def check_poem(req: S.CheckRequest) -> dict:
+    def check_poem(body: S.CheckRequest) -> dict:
         """Check a poem against the rules of regulated verse (``tangshi check --json``)."""
         from tangshi.prosody import check
 
+        req = S.to_request(body, R.CheckRequest)
         return check(req.text, lenient=req.lenient).to_json()
 
     @app.post("/api/convert", response_model=S.ConvertResponse, responses=ERRORS, tags=["check"])
@@ -109,8 +119,9 @@ def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
 
     @app.get("/api/meta", tags=["meta"])
     def meta() -> dict:
-        """What the page needs to build its form: forms, limits and the names of the checker's issues."""
-        from tangshi.corpus.clean import SHORT_NAMES
+        """What the page needs to build its forms: the poem forms, every request field's default and
+        limits (from :mod:`tangshi.request`) and the names of the checker's issues."""
+        from tangshi.hanzi import SHORT_NAMES
         from tangshi.prosody.forms import FORMS
         from tangshi.prosody.report import ERROR_KINDS, NOTE_KINDS
 
@@ -118,5 +129,5 @@ def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
         return {"forms": [{"name": f.name, "short": short.get(f.name, f.name), "lines": f.n_lines,
                            "chars": f.n_chars} for f in FORMS],
                 "kinds": {**ERROR_KINDS, **NOTE_KINDS}, "errors": list(ERROR_KINDS),
-                "limits": {"title": S.TITLE_MAX, "n": S.N_MAX, "beam": S.BEAM_MAX, "check_text": S.CHECK_TEXT_MAX,
-                           "temperature": [0, 2], "body_bytes": app.state.max_body}}
+                "write": R.limits(R.WriteRequest), "check": R.limits(R.CheckRequest),
+                "body_bytes": app.state.max_body}

@@ -5,7 +5,7 @@ so eight poems in one batch cost little more than one (``bench/generate_speed.py
 request is put in a pending list and buys a ticket from the :class:`BoundedPool` (which keeps
 its limits: 503 when full, 504 after the timeout). A worker running a ticket takes the oldest
 pending request and every other pending request that may share its decode
-(:func:`tangshi.poet.batch_key`, up to ``max_rows`` rows), writes them with
+(:meth:`tangshi.request.WriteRequest.batch_key`, up to ``max_rows`` rows), writes them with
 ``poet.write_batch``, and answers each; a ticket whose request was already answered by
 another worker's batch returns at once.
 """
@@ -16,13 +16,13 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from tangshi.poet import batch_key
+from tangshi.request import WriteRequest
 from tangshi.server.pool import BoundedPool, Busy, TimedOut
 
 
 @dataclass
 class _Entry:
-    request: dict
+    request: WriteRequest
     key: tuple | None
     rows: int
     future: Future = field(default_factory=Future)
@@ -36,9 +36,9 @@ class Batcher:
         self._lock = threading.Lock()
         self._pending: list[_Entry] = []
 
-    async def write(self, request: dict) -> list:
-        """The poems for one ``write`` request; :class:`Busy` or :class:`TimedOut` on overload."""
-        entry = _Entry(request, batch_key(request), max(request.get("n", 1), request.get("beam", 0)))
+    async def write(self, request: WriteRequest) -> list:
+        """The poems for one request; :class:`Busy` or :class:`TimedOut` on overload."""
+        entry = _Entry(request, request.batch_key(), request.rows)
         with self._lock:
             self._pending.append(entry)
         try:
@@ -85,7 +85,7 @@ class Batcher:
         if not batch:
             return
         try:
-            results = self._write([e.request for e in batch])
+            results = self.poet.write_batch([e.request for e in batch])
         except BaseException as err:  # noqa: BLE001 - every waiting request must hear of it
             results = [err] * len(batch)
         for entry, result in zip(batch, results):
@@ -93,14 +93,3 @@ class Batcher:
                 entry.future.set_exception(result)
             else:
                 entry.future.set_result(result)
-
-    def _write(self, requests: list[dict]) -> list:
-        if hasattr(self.poet, "write_batch"):
-            return self.poet.write_batch(requests)
-        out: list = []  # a poet without batching (a test double): one by one
-        for request in requests:
-            try:
-                out.append(self.poet.write(**request))
-            except Exception as err:  # noqa: BLE001
-                out.append(err)
-        return out

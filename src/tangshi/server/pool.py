@@ -8,7 +8,6 @@ pool never runs more than ``workers`` jobs at once.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -65,20 +64,6 @@ class BoundedPool:
             raise
         fut.add_done_callback(self._release)  # runs when the thread finishes (or the job is cancelled)
         return fut
-
-    async def run(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        """Await ``fn(*args, **kwargs)`` on a worker; :class:`Busy` or :class:`TimedOut` on overload."""
-        fut = self.submit(fn, *args, **kwargs)
-        try:
-            # shield: a timeout must not cancel a running thread's future (it cannot stop); a queued
-            # job is cancelled below so that it never starts.
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), self.timeout)
-        except (asyncio.TimeoutError, TimeoutError):
-            fut.cancel()
-            raise TimedOut(f"generation took longer than {self.timeout:g} s") from None
-        except asyncio.CancelledError:  # the client went away: drop the job if it has not started
-            fut.cancel()
-            raise
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,93 +1,58 @@
 """Request and response bodies of the HTTP API, with their limits.
 
-Requests carry every limit the server enforces (FastAPI answers 422 naming the field);
-defaults come from :class:`tangshi.decode.DecodeConfig`, so they live in one place.
-Responses mirror ``Poem.to_json()`` and ``Report.to_json()`` field for field.
+The request bodies are generated from :mod:`tangshi.request` — each field's type, default,
+range and help — so the API takes exactly what ``tangshi write`` and ``Poet.write`` take, and the
+OpenAPI schema shows the same limits. FastAPI answers 422 naming a field that is out of range;
+what needs more than one field (an acrostic against the form, ``n`` against ``beam``) is checked
+by building the :class:`tangshi.request.WriteRequest` itself (``to_request``), which names the
+field too. Responses mirror ``Poem.to_json()`` and ``Report.to_json()`` field for field.
 """
 from __future__ import annotations
 
-import re
-from typing import Literal, Optional
+import dataclasses
+from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from tangshi.decode import DecodeConfig, resolve_form
-from tangshi.errors import InputError
-from tangshi.model import TITLE_MAX
-
-D = DecodeConfig()
-N_MAX = 16         # poems per request (one decoded batch)
-BEAM_MAX = 16      # beam width
-REPEAT_MAX = 8     # max_repeat
-LINE_TEXT_MAX = 64  # first_line: at most 7 lines of 7 characters and their punctuation
-CHECK_TEXT_MAX = 1000  # /api/check: a regulated poem has at most 56 characters
-SEED_MAX = 2**63 - 1
-
-Rules = Literal["strict", "lenient", "off"]
-Script = Literal["simplified", "traditional"]
+from tangshi import request as R
 
 
-class WriteRequest(BaseModel):
-    """The fields of ``tangshi write`` (``POST /api/poems``)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"form": "七言绝句", "title": "秋夜", "temperature": 0.8, "seed": 7}]})
-
-    form: str = Field("七言律诗", description="五言绝句, 七言绝句, 五言律诗, 七言律诗 or 五绝, 七绝, 五律, 七律")
-    title: Optional[str] = Field(None, max_length=TITLE_MAX, description="the title or theme, either script")
-    acrostic: Optional[str] = Field(None, max_length=16, description="藏头诗: one character per line of the form")
-    first_line: Optional[str] = Field(None, max_length=LINE_TEXT_MAX, description="续写: the opening line(s) to keep")
-    rules: Rules = Field(D.rules, description="strict, lenient (polyphones are wildcards) or off")
-    start: Optional[Literal["平起", "仄起", "ping", "ze"]] = Field(None, description="平起 or 仄起; null: any")
-    first_rhymes: Optional[bool] = Field(None, description="whether line 1 rhymes (首句入韵); null: any")
-    temperature: float = Field(D.temperature, gt=0, le=2, description="lower is safer, higher is bolder")
-    top_k: int = Field(D.top_k, ge=0, le=100_000, description="sample among the k likeliest characters; 0 = all")
-    top_p: float = Field(D.top_p, gt=0, le=1, description="nucleus sampling mass")
-    beam: int = Field(D.beam, ge=0, le=BEAM_MAX, description="beam search of this width; 0 = sample")
-    n: int = Field(D.n, ge=1, le=N_MAX, description="how many poems, best first")
-    seed: Optional[int] = Field(None, ge=0, le=SEED_MAX, description="the same seed gives the same poem")
-    max_repeat: int = Field(D.max_repeat, ge=1, le=REPEAT_MAX, description="no character more often than this")
-    script: Script = Field("simplified", description="script of the output")
-
-    @field_validator("form")
-    @classmethod
-    def _known_form(cls, value: str) -> str:
-        try:
-            return resolve_form(value).name
-        except InputError as err:
-            raise ValueError(str(err)) from None
-
-    @field_validator("acrostic")
-    @classmethod
-    def _acrostic_fits(cls, value: str | None, info: ValidationInfo) -> str | None:
-        form = info.data.get("form")  # validated before (declared first); absent when it was bad
-        if value is not None and form is not None:
-            heads, lines = re.sub(r"\s+", "", value), resolve_form(form).n_lines
-            if len(heads) != lines:
-                raise ValueError(f"acrostic {heads!r} has {len(heads)} characters; a {form} has {lines} lines")
-        return value
-
-    @field_validator("n")
-    @classmethod
-    def _n_within_beam(cls, value: int, info: ValidationInfo) -> int:
-        beam = info.data.get("beam")
-        if beam and value > beam:
-            raise ValueError(f"n={value} asks for more poems than beam={beam} keeps")
-        return value
-
-    def write_kwargs(self) -> dict:
-        """Keyword arguments of :meth:`tangshi.poet.Poet.write`."""
-        return self.model_dump()
+def _pydantic_field(cls: type, f: dataclasses.Field) -> tuple[Any, Any]:
+    """(annotation, Field) of one request field, with the limits of its :class:`~tangshi.request.Spec`."""
+    s = R.spec(cls, f.name)
+    kind = {"int": int, "float": float, "bool": bool, "str": str}[str(f.type).split(" ")[0]]
+    if s.choices and f.name != "form":  # the form also takes short and traditional names
+        kind = Literal[s.choices]  # type: ignore[valid-type]
+    limits: dict[str, Any] = {}
+    if s.lo is not None:
+        limits["gt" if s.lo_open else "ge"] = s.lo
+        limits["le"] = s.hi
+    if s.max_len is not None:
+        limits["max_length"] = s.max_len
+    optional = "None" in str(f.type)
+    default = ... if f.default is dataclasses.MISSING else f.default
+    return (Optional[kind] if optional else kind), Field(default, description=s.help, **limits)
 
 
-class CheckRequest(BaseModel):
-    """``POST /api/check``: a poem to judge."""
+def _schema(cls: type, example: dict) -> type[BaseModel]:
+    fields = {f.name: _pydantic_field(cls, f) for f in dataclasses.fields(cls)}
+    config = ConfigDict(extra="forbid", json_schema_extra={"examples": [example]})
+    model = create_model(cls.__name__, __config__=config, **fields)
+    model.__doc__ = cls.__doc__
+    return model
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"text": "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。", "lenient": False}]})
 
-    text: str = Field(..., min_length=1, max_length=CHECK_TEXT_MAX, description="the poem, lines split by punctuation")
-    lenient: bool = Field(False, description="polyphones (多音字) count as either tone")
+WriteRequest = _schema(R.WriteRequest, {"form": "七言绝句", "title": "秋夜", "temperature": 0.8, "seed": 7})
+CheckRequest = _schema(R.CheckRequest, {"text": "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。",
+                                        "lenient": False})
+
+
+def to_request(body: BaseModel, cls: type):
+    """The validated :mod:`tangshi.request` object of a parsed body (InputError names the field)."""
+    return cls(**body.model_dump())
+
+
+Script = Literal[R.SCRIPTS]  # type: ignore[valid-type]
 
 
 class ConvertRequest(BaseModel):
@@ -95,7 +60,7 @@ class ConvertRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(..., max_length=CHECK_TEXT_MAX)
+    text: str = Field(..., max_length=R.CHECK_TEXT_MAX)
     script: Script
 
 
@@ -104,7 +69,7 @@ class ConvertResponse(BaseModel):
 
 
 class IssueOut(BaseModel):
-    kind: str = Field(..., description="PROSODY.md kind, e.g. shi_nian")
+    kind: str = Field(..., description="the issue's identifier (docs/rules.md), e.g. shi_nian")
     line: Optional[int] = Field(..., description="1-based line; null: the whole poem")
     pos: Optional[int] = Field(..., description="1-based character; null: the whole line")
     message: str

@@ -149,13 +149,13 @@ async function copyPoem(title, report, button) {
 function writeRequest(form) {
   const data = new FormData(form);
   const body = { form: state.form, script: state.script, temperature: Number(data.get("temperature")),
-                 rules: data.get("rules") || "strict" };
+                 rules: data.get("rules") || state.meta.write.rules.default };
   for (const key of ["title", "acrostic", "first_line", "start"]) {
     const value = (data.get(key) || "").trim();
     if (value) body[key] = value;
   }
   const seed = (data.get("seed") || "").trim();
-  if (seed) body.seed = Number(seed);
+  if (seed) body.seed = /^\d+$/.test(seed) ? Number(seed) : seed;  // the server names a bad seed
   return body;
 }
 
@@ -252,6 +252,22 @@ function drawForms(forms) {
   chooseForm(forms.find((f) => f.name === state.form) || forms[0]);
 }
 
+// Every limit comes from /api/meta (tangshi.request), so the page takes what the API takes.
+function applyLimits(meta) {
+  const write = $("#write-form").elements, fields = meta.write;
+  for (const name of ["title", "acrostic", "first_line"]) {
+    if (fields[name].max_length) write[name].maxLength = fields[name].max_length;
+  }
+  const t = fields.temperature;
+  write.temperature.min = t.min_open ? Math.max(write.temperature.step, t.min) : t.min;
+  write.temperature.max = t.max;
+  write.temperature.value = t.default;
+  write.seed.min = fields.seed.min;
+  write.seed.max = fields.seed.max;
+  write.rules.value = fields.rules.default;
+  $("#check-form").elements.text.maxLength = meta.check.text.max_length;
+}
+
 function chooseForm(f) {
   state.form = f.name;
   document.querySelectorAll("#form-choices button").forEach((b) => {
@@ -273,12 +289,13 @@ async function init() {
   const temperature = $("#write-form").elements.temperature;
   const showTemperature = () => { $("#temperature-out").textContent = Number(temperature.value).toFixed(2); };
   temperature.addEventListener("input", showTemperature);
-  showTemperature();
   $("#example").addEventListener("click", () => {
     $("#check-form").elements.text.value = "渭城朝雨浥轻尘，客舍青青柳色新。\n劝君更尽一杯酒，西出阳关无故人。";
   });
   try {
     state.meta = await api("/api/meta");
+    applyLimits(state.meta);
+    showTemperature();
     drawForms(state.meta.forms);
     const h = await api("/api/health");
     $("#model-info").textContent = `模型 ${h.name} · ${h.version} · 字表 ${h.vocab_size} 字`;

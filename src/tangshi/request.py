@@ -1,0 +1,233 @@
+"""One home for a request: every field of ``write`` and ``check``, its default, its range, its check.
+
+:class:`WriteRequest` is what ``tangshi write``, ``Poet.write``, ``POST /api/poems`` and the web page
+ask for. Each field's default and limits are declared once, here (:func:`spec`); the CLI builds its
+flags from them (:mod:`tangshi.decode_cli`), the server its schema (:mod:`tangshi.server.schemas`),
+and the page reads them from ``GET /api/meta`` (:func:`limits`). Building a request validates it:
+a bad value raises :class:`~tangshi.errors.InputError` naming the field, the value and what is
+allowed. :class:`CheckRequest` does the same for ``tangshi check`` and ``POST /api/check``.
+
+Torch-free, and free of any model: what a request *means* to a model (its vocabulary, its
+patterns) is :mod:`tangshi.poet`'s business.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tangshi.errors import InputError
+from tangshi.hanzi import SHORT_NAMES, converter, is_han, split_lines, strip_invisible
+from tangshi.prosody.forms import FORM_BY_NAME, Form
+
+RULES = ("strict", "lenient", "off")
+SCRIPTS = ("simplified", "traditional")
+STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
+TITLE_MAX = 32  # characters of a title the encoder reads (training cuts longer corpus titles)
+SEED_MAX = 2**63 - 1
+CHECK_TEXT_MAX = 1000  # characters: a regulated poem has at most 56 and their punctuation
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The limits of one request field: a closed range ``lo..hi`` (``lo_open``: ``lo`` excluded),
+    a set of ``choices``, or a ``max_len`` for text. ``help`` is the field's one-line help."""
+
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    choices: tuple | None = None
+    max_len: int | None = None
+
+    def describe(self) -> str:
+        """The limits in words, for help texts: ``0 < x ≤ 2``, ``1..16``, ``one of a, b``."""
+        if self.choices:
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.lo is not None and self.lo_open:
+            return f"{self.lo:g} < x ≤ {self.hi:g}"
+        if self.lo is not None:
+            return f"{self.lo:g}..{self.hi:g}" if self.hi < 1e15 else f"{self.lo:g}..2^63-1"
+        if self.max_len is not None:
+            return f"at most {self.max_len} characters"
+        return ""
+
+
+def _field(default: Any, help: str, **limits: Any) -> Any:
+    return field(default=default, metadata={"spec": Spec(help, **limits)})
+
+
+def form_choices() -> tuple[str, ...]:
+    """The form names a request may use: 五言绝句 … and 五绝 … (traditional spellings are accepted too)."""
+    return (*FORM_BY_NAME, *SHORT_NAMES)
+
+
+def resolve_form(name: str) -> Form:
+    """A form by full or short name (五言绝句 / 五绝 …), in either script."""
+    if not isinstance(name, str):
+        raise InputError(f"form must be a form name, not {name!r}", field="form")
+    simple = converter("t2s").convert(name.strip())
+    full = SHORT_NAMES.get(simple, simple)
+    if full not in FORM_BY_NAME:
+        raise InputError(f"unknown form {name!r}; choose one of: {', '.join(form_choices())}", field="form")
+    return FORM_BY_NAME[full]
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """Everything a ``write`` asks for. Built → validated; see the module docstring."""
+
+    form: str = _field("七言律诗", "五言绝句, 七言绝句, 五言律诗, 七言律诗 or 五绝, 七绝, 五律, 七律",
+                       choices=tuple(FORM_BY_NAME))
+    title: str | None = _field(None, "the title or theme, either script", max_len=TITLE_MAX)
+    acrostic: str | None = _field(None, "藏头诗: line k starts with the k-th character (one per line)", max_len=16)
+    first_line: str | None = _field(None, "续写: keep this opening line (or lines) and write the rest", max_len=64)
+    n: int = _field(1, "how many poems, best first", lo=1, hi=16)
+    seed: int | None = _field(None, "random seed: the same seed gives the same poem", lo=0, hi=SEED_MAX)
+    rules: str = _field("strict", "strict, lenient (a 多音字 counts as either tone) or off", choices=RULES)
+    start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
+                               choices=tuple(STARTS))
+    first_rhymes: bool | None = _field(None, "whether line 1 rhymes (首句入韵); default: the model chooses")
+    temperature: float = _field(0.8, "sampling temperature: lower is safer, higher is bolder",
+                                lo=0.0, hi=2.0, lo_open=True)
+    top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000)
+    top_p: float = _field(0.95, "nucleus sampling: keep the likeliest characters holding this share of the"
+                                " probability", lo=0.0, hi=1.0, lo_open=True)
+    beam: int = _field(0, "beam search of this width instead of sampling; 0 = sample", lo=0, hi=16)
+    max_repeat: int = _field(2, "no character more often than this in a poem", lo=1, hi=8)
+    script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = _checked(f, getattr(self, f.name))
+            object.__setattr__(self, f.name, value)
+        object.__setattr__(self, "form", resolve_form(self.form).name)
+        if self.beam and self.n > self.beam:
+            raise InputError(f"n={self.n} asks for more poems than beam={self.beam} keeps", field="n")
+        heads = self.heads
+        if heads is not None:
+            if not is_han(heads):
+                raise InputError(f"the acrostic {self.acrostic!r} must be Chinese characters only", field="acrostic")
+            if len(heads) != self.form_spec.n_lines:
+                raise InputError(f"acrostic {heads!r} has {len(heads)} characters; a {self.form} has"
+                                 f" {self.form_spec.n_lines} lines", field="acrostic")
+        if self.first_line is not None:
+            self.given_lines()  # validates
+
+    @property
+    def form_spec(self) -> Form:
+        return FORM_BY_NAME[self.form]
+
+    @property
+    def heads(self) -> str | None:
+        """The acrostic's characters, whitespace removed (``None``: no acrostic)."""
+        return None if self.acrostic is None else re.sub(r"\s+", "", self.acrostic)
+
+    def given_lines(self) -> list[str]:
+        """The opening lines of a 续写, each checked for script and length ([] when none)."""
+        if self.first_line is None:
+            return []
+        f = self.form_spec
+        lines = split_lines(self.first_line)
+        if not lines:
+            raise InputError("the first line is empty", field="first_line")
+        for line in lines:
+            if not is_han(line):
+                raise InputError(f"the first line {line!r} must be Chinese characters only", field="first_line")
+            if len(line) != f.n_chars:
+                raise InputError(f"the first line {line!r} has {len(line)} characters; a {self.form} needs"
+                                 f" {f.n_chars}", field="first_line")
+        if len(lines) >= f.n_lines:
+            raise InputError(f"the first line gives {len(lines)} lines; a {self.form} has {f.n_lines}, so nothing"
+                             " is left to write", field="first_line")
+        return lines
+
+    def batch_key(self) -> tuple | None:
+        """Requests with one key may share a decode; ``None``: decode alone.
+
+        Shared: unseeded sampling with no fixed characters (no acrostic, first line or beam), of
+        one form and one decoding setting. A seeded request is decoded alone, so that its seed
+        gives the same poems as ``tangshi write`` (int8 products quantise each batch as a whole).
+        """
+        if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
+            return None
+        return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.max_repeat)
+
+    @property
+    def rows(self) -> int:
+        """Decoded rows this request costs at least: its poems, or its beam's width."""
+        return max(self.n, self.beam)
+
+    def replace(self, **changes: Any) -> "WriteRequest":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """A poem to check (``tangshi check``, ``POST /api/check``)."""
+
+    text: str = _field(dataclasses.MISSING, "the poem; lines split by punctuation, spaces or newlines",
+                       max_len=CHECK_TEXT_MAX)
+    lenient: bool = _field(False, "a 多音字 counts as either tone (default: every reading must fit)")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        if not self.text.strip():
+            raise InputError("no poem given: the text is empty", field="text")
+
+
+def spec(cls: type, name: str) -> Spec:
+    """The :class:`Spec` of one field of a request class."""
+    return next(f for f in dataclasses.fields(cls) if f.name == name).metadata["spec"]
+
+
+def limits(cls: type = WriteRequest) -> dict[str, dict]:
+    """Every field's default, kind and limits as JSON (``GET /api/meta``, for the page)."""
+    out = {}
+    for f in dataclasses.fields(cls):
+        s: Spec = f.metadata["spec"]
+        entry = {"default": None if f.default is dataclasses.MISSING else f.default, "kind": _kind(f),
+                 "help": s.help, "required": f.default is dataclasses.MISSING}
+        entry |= {k: v for k, v in (("min", s.lo), ("max", s.hi), ("min_open", s.lo_open or None),
+                                    ("choices", list(s.choices) if s.choices else None),
+                                    ("max_length", s.max_len)) if v is not None}
+        out[f.name] = entry
+    return out
+
+
+def _kind(f: dataclasses.Field) -> str:
+    """``int``, ``float``, ``str`` or ``bool``: the field's type without its ``| None``."""
+    return str(f.type).split(" ")[0]
+
+
+def _checked(f: dataclasses.Field, value: Any) -> Any:
+    """One field's value, checked against its type and :class:`Spec` (text: invisible characters dropped)."""
+    s: Spec = f.metadata["spec"]
+    name, kind = f.name, _kind(f)
+    if value is None:
+        if "None" in str(f.type):
+            return None
+        raise InputError(f"{name} is required", field=name)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(f"{name} must be true or false, not {value!r}", field=name)
+        return value
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind == "int" and not isinstance(value, int)):
+            raise InputError(f"{name} must be {'an integer' if kind == 'int' else 'a number'}, not {value!r}", field=name)
+        low_ok = value > s.lo if s.lo_open else value >= s.lo
+        if not (low_ok and value <= s.hi):  # also false for NaN
+            raise InputError(f"{name} must be {s.describe().replace('x', name)}, got {value!r}", field=name)
+        return float(value) if kind == "float" else value
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be text, not {value!r}", field=name)
+    if any("\ud800" <= c <= "\udfff" for c in value):  # argv bytes that were not UTF-8 arrive as surrogates
+        raise InputError(f"{name} is not valid UTF-8 text", field=name)
+    value = strip_invisible(value)
+    if s.max_len is not None and len(value) > s.max_len:
+        raise InputError(f"{name} has {len(value)} characters; at most {s.max_len} are allowed", field=name)
+    if s.choices and name != "form" and value not in s.choices:
+        raise InputError(f"unknown {name} {value!r}; choose one of: {', '.join(s.choices)}", field=name)
+    return value
