@@ -33,19 +33,17 @@ def home_copy(fixture_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return home
 
 
-@pytest.fixture(scope="session")
-def tiny_model(fixture_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small poet trained for 20 steps on the fixture corpus: its ``best`` checkpoint."""
+def train_tiny(home: Path, out: Path, cell: str = "lstm") -> Path:
+    """A small ``cell`` poet trained for 20 steps on the fixture corpus: its ``best`` checkpoint."""
     from tangshi.corpus.build import load_dataset
     from tangshi.data import encode_poems
     from tangshi.model import ModelConfig, PoemModel
     from tangshi.train import TrainConfig, Trainer
 
-    out = tmp_path_factory.mktemp("tiny-run")
-    ds = load_dataset(fixture_home)
+    ds = load_dataset(home)
     cfg = TrainConfig(out=str(out), steps=20, batch_size=32, eval_every=20, lr=5e-3, warmup=2, device="cpu")
     torch.manual_seed(0)
-    model = PoemModel(ModelConfig(vocab_size=len(ds.vocab), emb=48, hidden=64, enc_hidden=24))
+    model = PoemModel(ModelConfig(vocab_size=len(ds.vocab), cell=cell, emb=48, hidden=64, enc_hidden=24))
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a tiny model gains nothing from threads, and they crawl on a busy machine
     try:
@@ -54,6 +52,20 @@ def tiny_model(fixture_home: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         torch.set_num_threads(threads)
     return out / "best"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(fixture_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small LSTM poet trained for 20 steps on the fixture corpus: its ``best`` checkpoint."""
+    return train_tiny(fixture_home, tmp_path_factory.mktemp("tiny-run"))
+
+
+@pytest.fixture(scope="session", params=["rnn", "gru"])
+def cell_poet(request: pytest.FixtureRequest, fixture_home: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A small Elman-RNN or GRU poet (the stepper has a branch for each cell), loaded."""
+    from tangshi.poet import Poet
+
+    return Poet.load(train_tiny(fixture_home, tmp_path_factory.mktemp(f"tiny-{request.param}"), request.param))
 
 
 @pytest.fixture(scope="session")

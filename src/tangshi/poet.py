@@ -178,9 +178,9 @@ class Poet:
         lost = {orig for orig, _ in unknown if not orig.isspace()}  # spaces are never read; not a loss
         if not lost:
             return mapped
-        kept = "".join(c for c in mapped if c not in lost)
-        if warn and kept.strip():
-            warnings.warn(f"the model cannot read {''.join(sorted(lost))!r} in the title; it reads {kept.strip()!r}",
+        kept = "".join(c for c in mapped if c not in lost).strip()
+        if warn and kept:
+            warnings.warn(f"the model cannot read {''.join(sorted(lost))!r} in the title; it reads {kept!r}",
                           TitleIgnored, stacklevel=3)
         elif warn:
             warnings.warn(f"the model reads no character of the title {title!r}; writing without a title",

@@ -56,6 +56,20 @@ def test_every_form_and_mode_has_the_shape_and_passes_strict(poet, form: str, mo
     assert poems[0].score >= poems[1].score
 
 
+@pytest.mark.parametrize("mode", ["free", "title", "acrostic", "first_line", "beam"])
+@pytest.mark.parametrize("form", FORMS)
+def test_rnn_and_gru_poets_write_poems_that_pass(cell_poet, form: str, mode: str) -> None:
+    """The Elman RNN's and the GRU's one-state step (the LSTM carries two) through every form."""
+    kw = request(form, mode)
+    assert cell_poet.model.cfg.cell in ("rnn", "gru")
+    for p in cell_poet.write(form=form, n=2, seed=3, **kw):
+        assert len(p.lines) == FORMS[form][0] and check(p.text).ok, (p.text, p.check["errors"])
+        if kw.get("acrostic"):
+            assert "".join(line[0] for line in p.lines) == kw["acrostic"]
+        if kw.get("first_line"):
+            assert p.lines[0] == kw["first_line"]
+
+
 @pytest.mark.parametrize("form", FORMS)
 def test_lenient_and_off(poet, form: str) -> None:
     for p in poet.write(form=form, n=3, seed=1, rules="lenient"):
