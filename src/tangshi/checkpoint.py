@@ -13,55 +13,79 @@ never sees half a checkpoint. Loading executes no code from the file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, load_model, save_file, save_model
 
 from tangshi.atomic import staged_dir, write_text
 from tangshi.corpus.vocab import Vocab
-from tangshi.errors import CheckpointError
+from tangshi.errors import CheckpointError, TangshiError
 from tangshi.model import ModelConfig, PoemModel
 
 FORMAT, VERSION = "tangshi-checkpoint", 1
+WEIGHTS, HEADER = "model.safetensors", "model.json"
+STATE_TENSORS, STATE_JSON = "train_state.safetensors", "train_state.json"
 
 
-def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: dict | None = None) -> None:
-    """Write a checkpoint directory atomically. ``meta`` holds step, metrics, train config."""
-    with staged_dir(Path(path)) as stage:
-        save_model(_unpacked(model), str(stage / "model.safetensors"))
-        header = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(),
-                  "vocab": vocab.to_json(), **meta}
-        write_text(stage / "model.json", json.dumps(header, ensure_ascii=False))
-        if train_state is not None:
-            save_file(train_state["tensors"], str(stage / "train_state.safetensors"))
-            write_text(stage / "train_state.json", json.dumps(train_state["json"]))
+def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: dict | None = None,
+         weights_dtype: torch.dtype | None = None) -> None:
+    """Write a checkpoint directory atomically. ``meta`` holds step, metrics, train config.
 
-
-def _unpacked(model: PoemModel) -> PoemModel:
-    """``model`` itself, or a CPU copy when a weight is a view into a larger buffer.
-
-    On CUDA the recurrent layers pack their weights into one buffer for cuDNN (as
-    ``nn.LSTM`` does), and safetensors refuses to save a view of a larger storage. The copy
-    is built from the config, so tied weights stay tied and are stored once.
+    ``weights_dtype`` stores the weights in another type (float16 for the shipped model: half the
+    bytes; loading casts them back). The SHA-256 of each tensor file goes into its JSON file.
     """
-    if all(p.untyped_storage().nbytes() == p.numel() * p.element_size() for p in model.parameters()):
+    with staged_dir(Path(path)) as stage:
+        save_model(_unpacked(model, weights_dtype), str(stage / WEIGHTS))
+        header = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(), "vocab": vocab.to_json(),
+                  **meta, "weights_sha256": sha256(stage / WEIGHTS)}
+        if weights_dtype is not None:
+            header["weights_dtype"] = str(weights_dtype).removeprefix("torch.")
+        write_text(stage / HEADER, json.dumps(header, ensure_ascii=False))
+        if train_state is not None:
+            save_file(train_state["tensors"], str(stage / STATE_TENSORS))
+            rest = {**train_state["json"], "tensors_sha256": sha256(stage / STATE_TENSORS)}
+            write_text(stage / STATE_JSON, json.dumps(rest))
+
+
+def sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unpacked(model: PoemModel, dtype: torch.dtype | None = None) -> PoemModel:
+    """``model`` itself, or a CPU copy (in ``dtype``) when needed.
+
+    On CUDA the recurrent layers pack their weights into one buffer for cuDNN (as ``nn.LSTM``
+    does), and safetensors refuses to save a view of a larger storage. The copy is built from
+    the config, so tied weights stay tied and are stored once.
+    """
+    whole = all(p.untyped_storage().nbytes() == p.numel() * p.element_size() for p in model.parameters())
+    if whole and dtype is None:
         return model
     copy = PoemModel(model.cfg)
     copy.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
-    return copy
+    return copy.to(dtype) if dtype is not None else copy
 
 
 def read_header(path: Path) -> dict:
     """The checked ``model.json`` of a checkpoint directory."""
-    f = Path(path) / "model.json"
+    f = Path(path) / HEADER
     if not f.is_file():
-        raise CheckpointError(f"no checkpoint at {path} (missing model.json)")
+        raise CheckpointError(f"no checkpoint at {path} (missing {HEADER})")
     try:
         header = json.loads(f.read_text("utf-8"))
     except (OSError, ValueError) as err:
         raise CheckpointError(f"corrupt checkpoint {f}: {err}") from err
+    if not isinstance(header, dict):
+        raise CheckpointError(f"corrupt checkpoint {f}: expected a JSON object, found {type(header).__name__}")
     if header.get("format") != FORMAT or header.get("version") != VERSION:
         raise CheckpointError(f"checkpoint {path} has format {header.get('format')!r} v{header.get('version')!r};"
                               f" this tangshi reads {FORMAT!r} v{VERSION}")
@@ -69,29 +93,81 @@ def read_header(path: Path) -> dict:
 
 
 def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Vocab, dict]:
-    """Build the model a checkpoint describes and load its weights: (model, vocab, header)."""
+    """Build the model a checkpoint describes and load its weights: (model, vocab, header).
+
+    Every fault is one :class:`CheckpointError` naming the file: a header that is not a valid
+    config (a size out of range, a wrong type), a weights file whose checksum differs from the
+    header's, that safetensors cannot parse, whose tensors have other shapes than the config
+    implies, or whose weights are not finite. Nothing in the files is executed.
+    """
+    path = Path(path)
     header = read_header(path)
-    try:
-        cfg = ModelConfig.from_dict(header["model"])
-        vocab = Vocab.from_json(header["vocab"])
-    except (KeyError, TypeError) as err:
-        raise CheckpointError(f"checkpoint {path} has an incomplete header: {err}") from err
-    if cfg.vocab_size != len(vocab):
-        raise CheckpointError(f"checkpoint {path}: config says {cfg.vocab_size} symbols, vocabulary has {len(vocab)}")
+    cfg, vocab = _config(path, header)
+    weights = path / WEIGHTS
+    _verify(weights, header.get("weights_sha256"))
+    _check_shapes(weights, cfg)
     model = PoemModel(cfg)
     try:
-        load_model(model, str(Path(path) / "model.safetensors"), strict=True, device=str(device))
-    except (OSError, RuntimeError, ValueError) as err:
-        raise CheckpointError(f"cannot load weights from {path}: {err}") from err
+        load_model(model, str(weights), strict=True, device=str(device))
+    except (OSError, RuntimeError, ValueError, SafetensorError) as err:
+        raise CheckpointError(f"cannot load weights from {weights}: {str(err).splitlines()[0]}") from err
+    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        raise CheckpointError(f"checkpoint {weights} holds weights that are not finite (NaN or inf)")
     return model.to(device), vocab, header
 
 
-def load_train_state(path: Path) -> dict:
-    """The resumable state saved beside a checkpoint: {"tensors": …, "json": …}."""
+def _config(path: Path, header: dict) -> tuple[ModelConfig, Vocab]:
+    f = path / HEADER
     try:
-        tensors = load_file(str(Path(path) / "train_state.safetensors"))
-        extra = json.loads((Path(path) / "train_state.json").read_text("utf-8"))
-    except (OSError, ValueError) as err:
+        cfg = ModelConfig.from_dict(header["model"])
+        vocab = Vocab.from_json(header["vocab"])
+    except KeyError as err:
+        raise CheckpointError(f"checkpoint {f} has an incomplete header: no {err}") from err
+    except (TypeError, TangshiError) as err:
+        raise CheckpointError(f"checkpoint {f} has a bad header: {err}") from err
+    if cfg.vocab_size != len(vocab):
+        raise CheckpointError(f"checkpoint {f}: config says {cfg.vocab_size} symbols, vocabulary has {len(vocab)}")
+    return cfg, vocab
+
+
+def _verify(file: Path, expected: object) -> None:
+    """The file exists and, when the header records one, matches its SHA-256 (older checkpoints have none)."""
+    if not file.is_file():
+        raise CheckpointError(f"checkpoint {file.parent} has no {file.name}")
+    if expected is None:
+        return
+    if not isinstance(expected, str) or sha256(file) != expected:
+        raise CheckpointError(f"checkpoint {file} is corrupt: its SHA-256 differs from the one in its header")
+
+
+def _check_shapes(weights: Path, cfg: ModelConfig) -> None:
+    """Compare the file's tensor shapes with the config's, building nothing (a meta-device model)."""
+    try:
+        with safe_open(str(weights), framework="pt") as f:
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except (OSError, ValueError, RuntimeError, SafetensorError) as err:
+        reason = (str(err).splitlines() or ["not a safetensors file"])[0]
+        raise CheckpointError(f"cannot read {weights}: {reason}") from err
+    with torch.device("meta"):
+        want = {k: tuple(v.shape) for k, v in PoemModel(cfg).state_dict().items()}
+    for name, shape in found.items():
+        if name not in want:
+            raise CheckpointError(f"checkpoint {weights} has a tensor {name!r} that this model has not")
+        if shape != want[name]:
+            raise CheckpointError(f"checkpoint {weights}: tensor {name!r} has shape {list(shape)}, the config"
+                                  f" implies {list(want[name])}")
+
+
+def load_train_state(path: Path) -> dict:
+    """The resumable state saved beside a checkpoint: {"tensors": …, "json": …}, verified."""
+    path = Path(path)
+    try:
+        extra = json.loads((path / STATE_JSON).read_text("utf-8"))
+        if not isinstance(extra, dict):
+            raise ValueError(f"{STATE_JSON} is not a JSON object")
+        _verify(path / STATE_TENSORS, extra.get("tensors_sha256"))
+        tensors = load_file(str(path / STATE_TENSORS))
+    except (OSError, ValueError, SafetensorError) as err:
         raise CheckpointError(f"checkpoint {path} has no usable train state for --resume: {err}") from err
     return {"tensors": tensors, "json": extra}
 

@@ -40,3 +40,11 @@ def choice_error(what: str, value: object, choices: Iterable[object], field: str
     """Build the standard message: ``unknown <what> 'x'; choose one of: a, b, c``."""
     listed = ", ".join(str(c) for c in choices)
     return InputError(f"unknown {what} {value!r}; choose one of: {listed}", field)
+
+
+def require_in(name: str, value: object, lo: float, hi: float, integer: bool = True) -> None:
+    """Raise :class:`InputError` unless ``value`` is a number (an integer if ``integer``) in ``lo..hi``."""
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:  # NaN fails too
+        what, span = ("an integer", f"{lo}..{hi}") if integer else ("a number", f"{lo:g}..{hi:g}")
+        raise InputError(f"{name} must be {what} in {span}, got {value!r}", field=name)

@@ -29,9 +29,13 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from tangshi import nn as tnn
-from tangshi.errors import choice_error
+from tangshi.errors import InputError, choice_error, require_in
 
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
+# The sizes a config may have: generous for real models, small enough that a corrupt or hostile
+# model.json cannot ask for terabytes (hidden 10^6 would be a 16 TB decoder).
+SIZES = {"vocab_size": (5, 200_000), "n_forms": (1, 64), "emb": (1, 4096), "hidden": (1, 8192),
+         "layers": (1, 16), "enc_hidden": (1, 4096)}
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,20 @@ class ModelConfig:
             raise choice_error("cell type", self.cell, CELLS)
         if self.impl not in ("fused", "reference"):
             raise choice_error("implementation", self.impl, ("fused", "reference"))
+        for name, (lo, hi) in SIZES.items():
+            require_in(name, getattr(self, name), lo, hi)
+        require_in("dropout", self.dropout, 0.0, 0.95, integer=False)
+        if not isinstance(self.scale_inputs, bool):
+            raise InputError(f"scale_inputs must be true or false, got {self.scale_inputs!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ModelConfig":
+        """The config saved in a checkpoint; unknown keys are ignored, bad values raise InputError."""
+        if not isinstance(data, dict):
+            raise InputError(f"the model config must be a JSON object, not {type(data).__name__}")
         known = {f.name for f in fields(cls)}
         data = {"scale_inputs": False, **data}  # older checkpoints: inputs were not scaled
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -32,10 +32,19 @@ import torch.distributed as dist
 from tangshi import checkpoint
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import Encoded, bucket_batches, collate
-from tangshi.errors import CheckpointError, choice_error
+from tangshi.errors import CheckpointError, InputError, choice_error, require_in
 from tangshi.model import PoemModel
 
 DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
+INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**9), "max_len": (8, 4096),
+              "eval_every": (1, 10**9), "log_every": (1, 10**9), "keep_last": (1, 1000),
+              "bad_step_limit": (1, 1000), "max_recoveries": (0, 1000), "seed": (0, 2**63 - 1)}
+FLOAT_RANGES = {"min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "clip": (0.0, 1e12),
+                "title_drop": (0.0, 1.0)}
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class TrainConfig:
     log_every: int = 50
     keep_last: int = 3
     bad_step_limit: int = 3
+    max_recoveries: int = 5       # then training stops (exit 1), the last good checkpoint intact
     device: str = "auto"
     precision: str = "auto"
     seed: int = 1234
@@ -66,6 +76,14 @@ class TrainConfig:
             raise choice_error("device", self.device, DEVICES)
         if self.precision not in PRECISIONS:
             raise choice_error("precision", self.precision, PRECISIONS)
+        for name, (lo, hi) in INT_RANGES.items():
+            require_in(_flag(name), getattr(self, name), lo, hi)
+        for name, (lo, hi) in FLOAT_RANGES.items():
+            require_in(_flag(name), getattr(self, name), lo, hi, integer=False)
+        if not self.lr > 0 or not math.isfinite(self.lr):  # any positive finite rate: the guard handles the rest
+            raise InputError(f"--lr must be a positive number, got {self.lr!r}", field="lr")
+        for step in self.inject_nan:
+            require_in("--inject-nan", step, 0, 10**9)
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:

@@ -35,6 +35,7 @@ HELP = {
     "log_every": "log the training loss every N steps",
     "keep_last": "keep this many recent checkpoints (plus the best)",
     "bad_step_limit": "after N non-finite steps in a row, reload the last checkpoint and halve the LR",
+    "max_recoveries": "after N such recoveries, stop with exit code 1 (the last good checkpoint is kept)",
     "device": "auto, cpu or cuda",
     "precision": "auto (bf16 on CUDA and AMX/AVX512-BF16 CPUs), fp32 or bf16",
     "seed": "random seed (data order, initialisation, dropout)",

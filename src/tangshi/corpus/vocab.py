@@ -72,12 +72,20 @@ class Vocab:
 
     @classmethod
     def from_json(cls, data: dict) -> "Vocab":
+        """The vocabulary saved by :meth:`to_json`; anything else is a :class:`CheckpointError`."""
+        if not isinstance(data, dict):
+            raise CheckpointError(f"the vocabulary must be a JSON object, not {type(data).__name__}")
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise CheckpointError(
                 f"unsupported vocabulary format {data.get('format')!r} v{data.get('version')!r};"
                 f" expected {FORMAT!r} v{VERSION}"
             )
-        return cls(tuple(data["chars"]))
+        chars = data.get("chars")
+        if not isinstance(chars, list) or not all(isinstance(c, str) and c for c in chars):
+            raise CheckpointError("the vocabulary's chars must be a list of non-empty strings")
+        if tuple(chars[: len(SPECIALS)]) != SPECIALS or len(set(chars)) != len(chars):
+            raise CheckpointError(f"the vocabulary must start with {', '.join(SPECIALS)} and hold each symbol once")
+        return cls(tuple(chars))
 
     def save(self, path: Path) -> None:
         write_text(path, json.dumps(self.to_json(), ensure_ascii=False))

@@ -6,10 +6,12 @@ import json
 import sys
 
 from tangshi.errors import InputError
+from tangshi.request import CHECK_TEXT_MAX, CheckRequest
 
 EPILOG = """\
 exit status: 0 when the poem follows the rules, 1 when it breaks one (or is not a
-绝句/律诗 shape), 2 on a usage error (e.g. no poem given).
+绝句/律诗 shape), 2 on a usage error (no poem given, more than 1000 characters,
+text that is not UTF-8).
 
 Lines may be separated by newlines, spaces or punctuation (，。！？；、 or ,.!?;);
 simplified and traditional characters are both accepted.
@@ -36,14 +38,27 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _read(text: str) -> str:
+    """The poem from the argument or from standard input, read up to just past the size limit."""
     if text != "-":
         return text
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("no poem given: pass it as TEXT or pipe it on standard input")
-    try:
-        return sys.stdin.read()
-    except UnicodeDecodeError as err:
-        raise InputError(f"standard input is not valid text: {err.reason}") from err
+    limit = CHECK_TEXT_MAX + 1  # characters: one more says "too long" without reading a flood
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream (tests, embedding)
+        text = sys.stdin.read(limit)
+    else:
+        data = raw.read(4 * limit)  # a UTF-8 character is at most 4 bytes
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            if not (err.start >= len(data) - 3 and len(data) == 4 * limit):  # not just a cut last character
+                raise InputError(f"standard input is not valid UTF-8 text (byte {err.start + 1})") from None
+            text = data[:err.start].decode("utf-8")
+    if len(text) > CHECK_TEXT_MAX:
+        raise InputError(f"standard input holds more than {CHECK_TEXT_MAX} characters; a regulated poem has at"
+                         " most 56 and their punctuation")
+    return text
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -51,10 +66,8 @@ def handler(args: argparse.Namespace) -> int:
     from tangshi.prosody.checker import check
     from tangshi.prosody.render import render_report, use_colour
 
-    text = _read(args.text)
-    if not text.strip():
-        raise InputError("no poem given: the text is empty")
-    report = check(text, lenient=args.lenient)
+    req = CheckRequest(_read(args.text), lenient=args.lenient)
+    report = check(req.text, lenient=req.lenient)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
