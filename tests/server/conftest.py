@@ -14,7 +14,7 @@ def client(poet):
 
     from tangshi.server import create_app
 
-    with TestClient(create_app(poet, workers=2)) as c:
+    with TestClient(create_app(poet, workers=2), base_url="http://127.0.0.1") as c:
         yield c
 
 

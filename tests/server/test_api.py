@@ -184,3 +184,28 @@ def test_page_and_docs(client):
     assert {"/api/poems", "/api/check", "/api/health"} <= set(schema["paths"])
     assert schema["components"]["schemas"]["WriteRequest"]["properties"]["n"]["maximum"] == 16
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("host, status", [
+    ("127.0.0.1:8000", 200), ("localhost", 200), ("[::1]:8000", 200), ("app.localhost:8000", 200),
+    ("evil.example", 400), ("evil.example:8000", 400), ("127.0.0.1.evil.example", 400), ("", 400),
+])
+def test_only_loopback_host_names_are_answered(client, host: str, status: int) -> None:
+    res = client.get("/api/health", headers={"host": host})
+    assert res.status_code == status, res.text
+    if status == 400:
+        assert "--allow-host" in res.json()["detail"]
+
+
+def test_allow_host_opens_a_name_deliberately(poet) -> None:
+    from fastapi.testclient import TestClient
+
+    from tangshi.server import create_app
+    from tangshi.server.cli import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", None) == () and allowed_hosts("0.0.0.0", None) == ("*",)
+    assert allowed_hosts("0.0.0.0", ["poems.example.org"]) == ("poems.example.org",)
+    with TestClient(create_app(poet, workers=1, allow_hosts=("poems.example.org",)),
+                    base_url="http://poems.example.org") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"host": "evil.example"}).status_code == 400

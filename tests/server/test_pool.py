@@ -22,7 +22,7 @@ def wait_for(cond, timeout: float = 5.0) -> None:
 
 def test_full_pool_is_503(blocking_poet):
     app = create_app(blocking_poet, workers=1, queue=0)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         first: dict = {}
         t = threading.Thread(target=lambda: first.update(res=client.post("/api/poems", json=BODY)))
         t.start()
@@ -39,7 +39,7 @@ def test_full_pool_is_503(blocking_poet):
 
 def test_queue_admits_then_refuses(blocking_poet):
     app = create_app(blocking_poet, workers=1, queue=1)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         results: list = []
         threads = [threading.Thread(target=lambda: results.append(client.post("/api/poems", json=BODY)))
                    for _ in range(2)]
@@ -55,7 +55,7 @@ def test_queue_admits_then_refuses(blocking_poet):
 
 def test_slow_job_is_504_and_keeps_its_slot(blocking_poet):
     app = create_app(blocking_poet, workers=1, queue=0, timeout=0.2)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         res = client.post("/api/poems", json=BODY)
         assert res.status_code == 504 and "0.2 s" in res.json()["detail"]
         assert app.state.pool.admitted == 1  # the thread still runs: it still counts

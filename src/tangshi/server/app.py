@@ -20,7 +20,7 @@ from tangshi import request as R
 from tangshi.errors import InputError
 from tangshi.script import convert
 from tangshi.server import schemas as S
-from tangshi.server.limits import BodyLimit, SecurityHeaders
+from tangshi.server.limits import AllowedHosts, BodyLimit, SecurityHeaders
 from tangshi.server.batcher import Batcher
 from tangshi.server.pool import BoundedPool, Busy, TimedOut, default_workers
 
@@ -58,8 +58,12 @@ def _input_error(_: Request, err: InputError) -> JSONResponse:
 
 
 def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
-               max_body: int = MAX_BODY) -> FastAPI:
-    """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait."""
+               max_body: int = MAX_BODY, allow_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait.
+
+    Requests are answered when their ``Host`` is a loopback name or one of ``allow_hosts``
+    (``"*"``: any host; see :class:`~tangshi.server.limits.AllowedHosts`).
+    """
     workers = workers or default_workers()
     pool = BoundedPool(workers, 4 * workers if queue is None else queue, timeout)
 
@@ -73,6 +77,7 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
     app.state.poet, app.state.pool, app.state.max_body = poet, pool, max_body
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_middleware(AllowedHosts, extra=tuple(allow_hosts))  # added last: runs first
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",

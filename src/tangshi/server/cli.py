@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 
 from tangshi.errors import InputError
+from tangshi.server.limits import is_loopback_name
 
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names this machine only (127.0.0.0/8, ::1 or localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_name(host)
+
+
+def allowed_hosts(bind: str, allow: list[str] | None) -> tuple[str, ...]:
+    """The Host names to answer besides loopback ones: ``--allow-host``'s, or any when bound
+    to a non-loopback address without ``--allow-host`` (the exposure is then deliberate)."""
+    if allow:
+        return tuple(allow)
+    return () if is_loopback(bind) else ("*",)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,15 +36,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--workers must be in 1..64, got {args.workers}")
     if args.queue is not None and not 0 <= args.queue <= 1024:
         raise InputError(f"--queue must be in 0..1024, got {args.queue}")
-    if not args.timeout > 0:
-        raise InputError(f"--timeout must be > 0 seconds, got {args.timeout}")
+    if not 0 < args.timeout <= 3600:
+        raise InputError(f"--timeout must be in (0, 3600] seconds, got {args.timeout}")
+    for name in args.allow_host or ():
+        if not name or any(c in name for c in "/ \t"):
+            raise InputError(f"--allow-host takes a host name (e.g. poems.example.org) or '*', got {name!r}")
     poet = Poet.load(args.model, precision=args.precision)
     workers = args.workers or default_workers()
     # Each worker decodes one small batch: threads inside one op would only fight the other workers.
     torch.set_num_threads(max(1, default_workers() // workers))
     if not is_loopback(args.host):
         print(f"tangshi: warning: serving on {args.host}, reachable from other machines", file=sys.stderr)
-    app = create_app(poet, workers=workers, queue=args.queue, timeout=args.timeout)
+    app = create_app(poet, workers=workers, queue=args.queue, timeout=args.timeout,
+                     allow_hosts=allowed_hosts(args.host, args.allow_host))
     print(f"tangshi: serving {poet.name} (step {poet.header.get('step')}, {poet.precision}) on http://{args.host}:{args.port}/",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
@@ -63,6 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="requests that may wait for a worker before the server answers 503 (default: 4 per worker)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="seconds a poem may take, waiting included, before the server answers 504 (default: 30)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="also answer requests for this Host name (repeatable; '*': any). By default only"
+                        " loopback names are answered; bound to a non-loopback address without this"
+                        " option, any")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                    help="uvicorn's log level (default: info)")
     p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,

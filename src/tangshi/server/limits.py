@@ -1,12 +1,16 @@
-"""ASGI middleware at the HTTP boundary: a request-body size limit and security headers.
+"""ASGI middleware at the HTTP boundary: allowed Host names, a body size limit, security headers.
 
-:class:`BodyLimit` answers 413 before the app sees a body over ``max_bytes``, whether the
-client declares its length or streams it in chunks. :class:`SecurityHeaders` adds a strict
-Content-Security-Policy to the page (it loads nothing from elsewhere), but not to ``/docs``,
-whose Swagger UI comes from a CDN.
+:class:`AllowedHosts` answers 400 to a request whose ``Host`` header is not one of the allowed
+names: a server bound to loopback answers only to loopback names, so a web page elsewhere cannot
+reach it through a DNS name that resolves to 127.0.0.1 (DNS rebinding). :class:`BodyLimit`
+answers 413 before the app sees a body over ``max_bytes``, whether the client declares its
+length or streams it in chunks. :class:`SecurityHeaders` adds a strict Content-Security-Policy
+to the page (it loads nothing from elsewhere), but not to ``/docs``, whose Swagger UI comes from
+a CDN.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
@@ -20,6 +24,47 @@ async def _reply(send, status: int, message: str) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def host_name(header: bytes) -> str:
+    """The name in a ``Host`` header, without its port: ``[::1]:8000`` -> ``::1``, lower case."""
+    host = header.decode("latin-1").strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def is_loopback_name(name: str) -> bool:
+    """``localhost``, a ``*.localhost`` name, or an address in 127.0.0.0/8 or ::1."""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class AllowedHosts:
+    """Answer 400 unless the request's ``Host`` is a loopback name or one of ``extra`` (``*``: any)."""
+
+    def __init__(self, app, extra: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.extra = {h.lower() for h in extra}
+
+    def allowed(self, name: str) -> bool:
+        return "*" in self.extra or name in self.extra or is_loopback_name(name)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        name = host_name(dict(scope["headers"]).get(b"host", b""))
+        if not self.allowed(name):
+            return await _reply(send, 400, f"Host {name!r} is not served here; start the server with"
+                                           f" --allow-host {name or 'NAME'} to answer it")
+        return await self.app(scope, receive, send)
 
 
 class BodyLimit:
