@@ -4,7 +4,7 @@
 lines in traditional characters without punctuation) and returns, per form and overall, the
 share passing the strict and the lenient check, with counts. :func:`corpus_figures` adds the
 lexicon's coverage of a corpus and its share of 多音字 tokens (``tangshi corpus stats``). ``平韵`` restricts to poems whose
-even-line ends all have a 平 reading, as PROSODY.md's reference figures do.
+even-line ends all have a 平 reading, the population on which a 平-rhymed poem can pass at all.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def pass_rates(poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
     """Per form (and ``all``): ``count`` (= ``poems``), passes, and pass shares in strict and lenient mode.
 
     Each form also has ``ping_rhymed``: the same figures over the poems whose even-line ends all
-    read 平 (the population of PROSODY.md's calibration figures).
+    read 平 (the poems that can pass at all).
     """
     counts: dict[tuple[str, bool], dict[str, int]] = defaultdict(lambda: {"poems": 0, "strict": 0, "lenient": 0})
     for label, lines in poems:

@@ -3,7 +3,7 @@
 The text is split and shape-checked (:mod:`.text`), looked up (:mod:`.lexicon`, simplified input
 converted to traditional), its rhyme group chosen (:mod:`.rhyme`) and its pattern inferred couplet by
 couplet (:mod:`.inference`). This module turns that into a :class:`~.report.Report`: issues with
-PROSODY.md's identifiers and Chinese messages, and per character its tones, the required tone and a
+the identifiers of docs/rules.md and Chinese messages, and per character its tones, the required tone and a
 verdict. Rhythm slips (positions 2, 4, 6) are named ``shi_dui`` when a line copies its partner's tone,
 ``shi_nian`` at position 2 of a couplet's first line that differs from the line before, else ``tone``.
 It never raises on a string; a non-string raises :class:`~tangshi.errors.InputError`.
@@ -50,7 +50,7 @@ def _bad_shape(lex, lines, trad, masks, problem, lenient) -> Report:
 
 
 def check(text: str, lenient: bool = False) -> Report:
-    """Check ``text`` (simplified or traditional, any punctuation) against PROSODY.md.
+    """Check ``text`` (simplified or traditional, any punctuation) against the rules of docs/rules.md.
 
     ``lenient``: a 多音字 counts as whichever reading fits; by default (strict) every reading must.
     """

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PING, ZE, FREE = "P", "Z", "*"
-TEMPLATES = {"a": "*Z*PZ", "B": "PPZZP", "b": "*PPZZ", "A": "*ZZPP"}  # PROSODY.md's table
+TEMPLATES = {"a": "*Z*PZ", "B": "PPZZP", "b": "*PPZZ", "A": "*ZZPP"}  # the table of docs/rules.md
 
 
 def opposite(tone: str) -> str:

@@ -1,6 +1,6 @@
 """The checker's result: :class:`Report`, its lines and its issues, with stable JSON.
 
-Identifiers (``kind``) are PROSODY.md's report vocabulary; messages are Chinese. This module holds
+Identifiers (``kind``) are the report vocabulary of docs/rules.md; messages are Chinese. This module holds
 no rules: :mod:`.checker` decides, this one records and serialises.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ TONE_NAMES = {"P": "平", "Z": "仄"}
 
 @dataclass(frozen=True)
 class Issue:
-    """An error or a note: PROSODY.md ``kind``, 1-based ``line`` and ``pos`` (``None`` = whole)."""
+    """An error or a note: its ``kind`` (docs/rules.md), 1-based ``line`` and ``pos`` (``None`` = whole)."""
 
     kind: str
     line: int | None

@@ -1,7 +1,7 @@
 """The rules of one line, applied to concrete tones (no 多音字 here: see :mod:`.checker`).
 
 :func:`line_findings` takes a line's tones as a string over ``P``/``Z`` and its expected
-:class:`~tangshi.prosody.forms.LineType`, and lists what PROSODY.md says about it: wrong tones at the
+:class:`~tangshi.prosody.forms.LineType`, and lists what the rules (docs/rules.md) say about it: wrong tones at the
 rhythm positions (2, 4 and 6), the non-rhyming end, 孤平, 三平尾 and the accepted variants (孤平拗救,
 特拗, half-拗, big 拗 with its rescue, 三仄尾). Rhyme positions are left to :mod:`.rhyme`.
 """
@@ -16,7 +16,7 @@ RHYTHM = "rhythm"  # a wrong tone at positions 2/4/6; the checker names it tone,
 
 @dataclass(frozen=True)
 class Finding:
-    """One verdict on a line: ``kind`` (a PROSODY.md identifier or ``rhythm``), 1-based ``pos``."""
+    """One verdict on a line: ``kind`` (an identifier of docs/rules.md, or ``rhythm``), 1-based ``pos``."""
 
     kind: str
     pos: int
