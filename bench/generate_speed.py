@@ -43,7 +43,7 @@ def timed(fn, repeats: int) -> dict:
 @torch.inference_mode()
 def naive_poem(poet: Poet, n_chars: int) -> str:
     """The reference: fused kernel per step, full softmax, no rules, no masks."""
-    model, vocab = poet.decoder.model, poet.vocab
+    model, vocab = poet.model, poet.vocab
     keys, states, mask, state = model.encode(torch.tensor([[vocab.bos]]))
     tok, form, out = torch.tensor([vocab.bos]), torch.tensor([0]), []
     impl = model.decoder.impl
@@ -71,7 +71,7 @@ def int8_fidelity(poet: Poet, poems: int) -> dict | None:
         ds = load_dataset()
     except TangshiError:
         return None  # no corpus built
-    model = poet.decoder.model
+    model = poet.model
     data = encode_poems(ds.split("valid")[:poems], ds.vocab, 128)
     b = collate(data, list(range(len(data))), ds.vocab.bos)
     exact, fast = Stepper(model, "fp32"), Stepper(model, "int8")

@@ -143,7 +143,7 @@ def reference(model: str | None, forms: list[str], seconds: float) -> dict | Non
 
 
 def main() -> int:
-    from tangshi.decode import resolve_form
+    from tangshi.request import resolve_form
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", help="checkpoint directory for the server it starts (default: the shipped model)")

@@ -48,7 +48,7 @@ def shoot(url: str, out: Path, title: str, form: str, seed: int, width: int) -> 
 
 
 def main() -> int:
-    from tangshi.decode import resolve_form
+    from tangshi.request import resolve_form
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", help="checkpoint directory (default: the shipped model)")
