@@ -34,6 +34,14 @@ class EvalConfig:
     batch: int = 50        # poems decoded together
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        from tangshi.errors import require_in
+
+        require_in("--poems", self.poems, 1, 100_000)
+        require_in("--per-mode", self.per_mode, 1, 100_000)
+        require_in("batch", self.batch, 1, 1024)
+        require_in("--seed", self.seed, 0, 2**63 - 1)
+
 
 def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     """Per-form perplexity of the real poems, teacher-forced, titles kept or blanked."""
@@ -171,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.corpus.build import load_dataset
     from tangshi.poet import Poet
 
-    cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed)
+    cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed)  # checked before loading
     result = evaluate(Poet.load(args.model), load_dataset(), cfg, lambda m: print(m, file=sys.stderr))
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else format_table(result))
     return 0

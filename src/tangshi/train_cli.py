@@ -80,18 +80,21 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.corpus.build import load_dataset
     from tangshi.data import encode_poems
     from tangshi.errors import InputError
-    from tangshi.model import ModelConfig, PoemModel
+    from tangshi.model import SIZES, ModelConfig, PoemModel
     from tangshi.train import TrainConfig, Trainer
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    ds = load_dataset()
     if args.dry_run:
         args.steps, args.eval_every, args.log_every = 2, 2, 1
-    try:
+    try:  # every flag is checked before anything is loaded: a mistake costs nothing
         tcfg = _override(TrainConfig, args)
     except ValueError as err:
         raise InputError(f"--inject-nan takes comma-separated step numbers: {err}") from err
+    _override(ModelConfig, args, vocab_size=SIZES["vocab_size"][0])
+    if args.threads:
+        if not 1 <= args.threads <= 1024:
+            raise InputError(f"--threads must be in 1..1024, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    ds = load_dataset()
     mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab))
     _setup_distributed()
     torch.manual_seed(tcfg.seed)

@@ -1,0 +1,84 @@
+"""Bad input at the command line: exit code 2 and exactly one line on stderr, never a traceback.
+
+One table, run as real processes (so argv and stdin can hold bytes that are not UTF-8).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD = "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"
+
+# (argv, stdin bytes or None, a phrase the one line must hold)
+CASES = {
+    "-n far too many": (["write", "-n", "100000"], None, "n must be 1..16"),
+    "beam far too wide": (["write", "--beam", "10000"], None, "beam must be 0..16"),
+    "seed past 2^64": (["write", "--seed", "18446744073709551616"], None, "seed must be"),
+    "negative seed": (["write", "--seed", "-1"], None, "seed must be"),
+    "temperature zero": (["write", "--temperature", "0"], None, "temperature must be"),
+    "temperature nan": (["write", "--temperature", "nan"], None, "temperature must be"),
+    "unknown form": (["write", "--form", "九言"], None, "unknown form"),
+    "title not UTF-8": (["write", "--title", b"\xff\xfe"], None, "not valid UTF-8"),
+    "acrostic not UTF-8": (["write", "--form", "五绝", "--acrostic", b"\xff\xfe\xfd\xfc"], None, "not valid UTF-8"),
+    "title too long": (["write", "--title", "山" * 40], None, "at most 32"),
+    "acrostic wrong length": (["write", "--form", "五绝", "--acrostic", "春夏"], None, "has 2 characters"),
+    "bad yes/no": (["write", "--first-rhymes", "maybe"], None, "expected yes or no"),
+    "argparse: not an int": (["write", "-n", "abc"], None, "invalid int value"),
+    "argparse: unknown flag": (["write", "--colour", "red"], None, "unrecognized arguments"),
+    "argparse: unknown command": (["compose"], None, "invalid choice"),
+    "argparse: no command": ([], None, "required"),
+    "check: stdin not UTF-8": (["check", "-"], b"\xff", "not valid UTF-8"),
+    "check: argv not UTF-8": (["check", b"\xff\xfe"], None, "not valid UTF-8"),
+    "check: 10 MB on stdin": (["check", "-"], ("春" * 3_500_000).encode(), "more than 1000 characters"),
+    "check: too long": (["check", "春" * 1001], None, "at most 1000"),
+    "check: empty": (["check", ""], None, "no poem given"),
+    "check: only invisible characters": (["check", "\ufeff\u200b"], None, "no poem given"),
+    "train: eval every 0": (["train", "--eval-every", "0", "--out", "{tmp}/r"], None, "--eval-every must be"),
+    "train: batch size 0": (["train", "--batch-size", "0", "--out", "{tmp}/r"], None, "--batch-size must be"),
+    "train: hidden -5": (["train", "--hidden", "-5", "--out", "{tmp}/r"], None, "hidden must be"),
+    "train: lr 0": (["train", "--lr", "0", "--out", "{tmp}/r"], None, "--lr must be"),
+    "train: bad inject-nan": (["train", "--inject-nan", "a,b", "--out", "{tmp}/r"], None, "--inject-nan"),
+    "serve: bad port": (["serve", "--port", "70000"], None, "--port must be"),
+    "serve: bad host name": (["serve", "--allow-host", "a b"], None, "--allow-host"),
+    "lab: not a png": (["lab", "gradients", "--out", "{tmp}/g.jpg"], None, ".png"),
+    "eval: no model": (["eval", "--model", "{tmp}/none"], None, "no model"),
+    "eval: poems 0": (["eval", "--poems", "0"], None, "--poems must be"),
+}
+
+
+def _arg(a: str | bytes, tmp: Path) -> bytes:
+    return a if isinstance(a, bytes) else a.replace("{tmp}", str(tmp)).encode()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path) -> None:
+    argv, stdin, needle = CASES[case]
+    env = {**os.environ, "TANGSHI_HOME": str(tmp_path / "home"), "PYTHONUTF8": "1"}
+    proc = subprocess.run([sys.executable.encode(), b"-m", b"tangshi.cli", *(_arg(a, tmp_path) for a in argv)],
+                          input=stdin if stdin is not None else b"", capture_output=True, timeout=120, env=env)
+    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    assert proc.returncode == 2, (proc.returncode, err)
+    assert len(err) == 1 and err[0].startswith("tangshi: error: "), err
+    assert needle in err[0], err
+    assert "Traceback" not in proc.stderr.decode("utf-8", "replace")
+
+
+def test_a_bom_or_zero_width_space_before_a_poem_is_ignored() -> None:
+    from tangshi.prosody import check
+
+    for lead in ("\ufeff", "\u200b", "\u200d", "\u2060"):
+        report = check(lead + GOOD)
+        assert report.ok and report.form == "五言绝句", lead.encode("unicode_escape")
+
+
+def test_simplified_output_keeps_what_fonts_cannot_draw() -> None:
+    """濆 and 軿 simplify to 𣸣 and 𫐌 (extension blocks, missing from most fonts): kept as they are."""
+    from tangshi.script import convert, from_model
+
+    assert from_model("濆泉軿車風雨", "simplified") == "濆泉軿车风雨"
+    assert convert("濆泉軿車風雨", "simplified") == "濆泉軿车风雨"
+    assert from_model("頭髮", "simplified") == "头发"  # phrases still choose their form
