@@ -3,7 +3,8 @@
 A checkpoint is a directory:
 
 - ``model.safetensors`` — the network's weights;
-- ``model.json`` — format version, :class:`ModelConfig`, vocabulary, step, metrics and
+- ``model.json`` — format version, the kind of network (``poet``, :class:`PoemModel`, or
+  ``judge``, :class:`tangshi.judge.JudgeModel`) and its config, vocabulary, step, metrics and
   the training config, checked on load;
 - ``train_state.safetensors`` + ``train_state.json`` (optional) — optimizer moments, RNG
   states, the trainer's counters: what ``--resume`` needs and generation does not.
@@ -27,6 +28,22 @@ from tangshi.errors import CheckpointError, TangshiError
 from tangshi.model import ModelConfig, PoemModel
 
 FORMAT, VERSION = "tangshi-checkpoint", 1
+KINDS = ("poet", "judge")  # a header without "kind" is a poet's (checkpoints saved before judges)
+
+
+def _classes(kind: str) -> tuple[type, type]:
+    """(config class, model class) of a checkpoint kind."""
+    if kind == "judge":
+        from tangshi.judge import JudgeConfig, JudgeModel
+
+        return JudgeConfig, JudgeModel
+    return ModelConfig, PoemModel
+
+
+def kind_of(model) -> str:
+    from tangshi.judge import JudgeModel
+
+    return "judge" if isinstance(model, JudgeModel) else "poet"
 WEIGHTS, HEADER = "model.safetensors", "model.json"
 STATE_TENSORS, STATE_JSON = "train_state.safetensors", "train_state.json"
 
@@ -40,8 +57,8 @@ def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: di
     """
     with staged_dir(Path(path)) as stage:
         save_model(_unpacked(model, weights_dtype), str(stage / WEIGHTS))
-        header = {"format": FORMAT, "version": VERSION, "model": model.cfg.to_dict(), "vocab": vocab.to_json(),
-                  **meta, "weights_sha256": sha256(stage / WEIGHTS)}
+        header = {"format": FORMAT, "version": VERSION, "kind": kind_of(model), "model": model.cfg.to_dict(),
+                  "vocab": vocab.to_json(), **meta, "weights_sha256": sha256(stage / WEIGHTS)}
         if weights_dtype is not None:
             header["weights_dtype"] = str(weights_dtype).removeprefix("torch.")
         write_text(stage / HEADER, json.dumps(header, ensure_ascii=False))
@@ -60,7 +77,7 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _unpacked(model: PoemModel, dtype: torch.dtype | None = None) -> PoemModel:
+def _unpacked(model, dtype: torch.dtype | None = None):
     """``model`` itself, or a CPU copy (in ``dtype``) when needed.
 
     On CUDA the recurrent layers pack their weights into one buffer for cuDNN (as ``nn.LSTM``
@@ -70,7 +87,7 @@ def _unpacked(model: PoemModel, dtype: torch.dtype | None = None) -> PoemModel:
     whole = all(p.untyped_storage().nbytes() == p.numel() * p.element_size() for p in model.parameters())
     if whole and dtype is None:
         return model
-    copy = PoemModel(model.cfg)
+    copy = type(model)(model.cfg)
     copy.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
     return copy.to(dtype) if dtype is not None else copy
 
@@ -92,7 +109,7 @@ def read_header(path: Path) -> dict:
     return header
 
 
-def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Vocab, dict]:
+def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Vocab, dict]:  # or a JudgeModel
     """Build the model a checkpoint describes and load its weights: (model, vocab, header).
 
     Every fault is one :class:`CheckpointError` naming the file: a header that is not a valid
@@ -105,8 +122,9 @@ def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Voc
     cfg, vocab = _config(path, header)
     weights = path / WEIGHTS
     _verify(weights, header.get("weights_sha256"))
-    _check_shapes(weights, cfg)
-    model = PoemModel(cfg)
+    model_class = _classes(header.get("kind", "poet"))[1]
+    _check_shapes(weights, cfg, model_class)
+    model = model_class(cfg)
     try:
         load_model(model, str(weights), strict=True, device=str(device))
     except (OSError, RuntimeError, ValueError, SafetensorError) as err:
@@ -116,10 +134,13 @@ def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Voc
     return model.to(device), vocab, header
 
 
-def _config(path: Path, header: dict) -> tuple[ModelConfig, Vocab]:
+def _config(path: Path, header: dict):
     f = path / HEADER
+    kind = header.get("kind", "poet")
+    if kind not in KINDS:
+        raise CheckpointError(f"checkpoint {f} holds a {kind!r}; this tangshi reads: {', '.join(KINDS)}")
     try:
-        cfg = ModelConfig.from_dict(header["model"])
+        cfg = _classes(kind)[0].from_dict(header["model"])
         vocab = Vocab.from_json(header["vocab"])
     except KeyError as err:
         raise CheckpointError(f"checkpoint {f} has an incomplete header: no {err}") from err
@@ -140,7 +161,7 @@ def _verify(file: Path, expected: object) -> None:
         raise CheckpointError(f"checkpoint {file} is corrupt: its SHA-256 differs from the one in its header")
 
 
-def _check_shapes(weights: Path, cfg: ModelConfig) -> None:
+def _check_shapes(weights: Path, cfg, model_class: type) -> None:
     """Compare the file's tensor shapes with the config's, building nothing (a meta-device model)."""
     try:
         with safe_open(str(weights), framework="pt") as f:
@@ -149,7 +170,7 @@ def _check_shapes(weights: Path, cfg: ModelConfig) -> None:
         reason = (str(err).splitlines() or ["not a safetensors file"])[0]
         raise CheckpointError(f"cannot read {weights}: {reason}") from err
     with torch.device("meta"):
-        want = {k: tuple(v.shape) for k, v in PoemModel(cfg).state_dict().items()}
+        want = {k: tuple(v.shape) for k, v in model_class(cfg).state_dict().items()}
     for name, shape in found.items():
         if name not in want:
             raise CheckpointError(f"checkpoint {weights} has a tensor {name!r} that this model has not")

@@ -1,25 +1,32 @@
 """Constrained generation: sampling or beam search, under the rules of regulated verse.
 
 Deployed, the network feeds its own previous output back in (no teacher forcing). At each
-character step the next-character distribution is masked by:
+character step the next-character distribution is shaped by:
 
-- the shape: only Han characters inside a line; ， / 。 are placed by construction, so 100%
+- **title guidance** (classifier-free guidance): every candidate is also run with an empty
+  title, in the same batch, and the two are contrasted,
+  ``log p̃ = (1 + γ) log p(· | title) − γ log p(· | ∅)``, renormalised; ``γ = 0`` is the model
+  itself (the empty rows are then not even run). The model knows both because it was
+  trained with titles dropped a quarter of the time;
+- the **shape**: only Han characters inside a line; ， / 。 are placed by construction, so 100%
   of poems have the requested number of lines and characters;
-- the rules (``strict``/``lenient``, via :mod:`tangshi.prosody.constraints`): the tone of each
+- the **rules** (``strict``/``lenient``, via :mod:`tangshi.prosody.constraints`): the tone of each
   position for the candidate's pattern, 孤平 and 三平尾, one 平水韵 group for all rhymes and
   no repeated rhyme character; ``off`` drops these;
-- a repetition guard: no character more than ``max_repeat`` times in a poem (a title's
-  characters count once already), and none twice in a row;
-- forced characters: an acrostic's line heads and a given first line (续写); after a given
+- **repetition** (:mod:`tangshi.repetition`): a penalty on characters already used, 叠字 exempt,
+  and never a character three times;
+- **forced characters**: an acrostic's line heads and a given first line (续写); after a given
   line with a big 拗, the 平 of the next line that rescues it (对句相救).
 
-One step of the network runs in :mod:`tangshi.stepper` (int8 weights on a CPU); sampling
-runs in numpy (see :func:`sample`). :func:`fit_given` chooses the patterns that a user's given
-lines fit, before decoding the rest.
+One step of the network runs in :mod:`tangshi.stepper` (int8 weights on a CPU); the choice
+of the next character in :mod:`tangshi.sampler`. :func:`fit_given` chooses the patterns that a
+user's given lines fit, before decoding the rest.
 
-``n`` candidates are decoded as one batch, each with its own pattern, and ranked by the
-model's mean log-probability per character. This module does no I/O and no text output;
-requests are validated before they get here (:mod:`tangshi.request`).
+Candidates are decoded as one batch, each with its own pattern. Each carries the model's
+log-probability of its characters given the title and, when the empty-title rows ran, given
+no title: their difference is the title's pointwise mutual information (PMI), which
+:func:`rank_score` combines with fluency and repetition to choose among them. This module does
+no I/O and no text output; requests are validated before they get here (:mod:`tangshi.request`).
 """
 from __future__ import annotations
 
@@ -31,13 +38,22 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from tangshi import metrics
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import encode_title, form_id
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
 from tangshi.prosody.constraints import PATTERNS
 from tangshi.prosody.forms import Form, Pattern, patterns
+from tangshi.repetition import Repetition
 from tangshi.request import STARTS, WriteRequest
+from tangshi.sampler import beam_step, sample
+
+# Set by measurement (docs/quality.md, bench/quality_sweep.py); not request fields.
+REDUPLICATION = 0.0   # nats for doubling the character just placed into a 叠字 (instead of the penalty)
+DIVERSITY = 2.0       # nats a token costs a beam group per earlier group that chose it at the same step
+PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
+REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
 
 
 @dataclass(frozen=True)
@@ -47,12 +63,14 @@ class DecodeConfig:
 
     rules: str
     temperature: float
-    top_k: int          # 0: no top-k cut
-    top_p: float        # 1.0: no nucleus cut
-    beam: int           # 0: sample; N: beam search of width N
+    top_k: int              # 0: no top-k cut
+    top_p: float            # 1.0: no nucleus cut
+    beam: int               # 0: sample; W: grouped beam search of width W (n groups)
     n: int
     seed: int | None
-    max_repeat: int     # no character more than this many times in a poem
+    repeat_penalty: float   # nats per earlier use of a character
+    guidance: float         # γ of title guidance; 0: the model's own distribution
+    candidates: int         # rows sampled, of which rank_score keeps the best n
 
     @classmethod
     def of(cls, req: WriteRequest) -> "DecodeConfig":
@@ -74,11 +92,26 @@ def generator(seed: int | None) -> torch.Generator:
 
 @dataclass
 class Candidate:
-    """One decoded poem, in the model's script (traditional)."""
+    """One decoded poem, in the model's script (traditional), with what ranking needs."""
 
     lines: list[str]
     pattern: Pattern
-    score: float  # mean log-probability per character under the model
+    score: float  # mean log-probability per character under the model, given the title
+    pmi: float | None  # mean log p(c | title) − log p(c | ∅) per character; None if not measured
+
+    @property
+    def repeats(self) -> int:
+        return metrics.repeats(self.lines)
+
+
+def rank_score(c: Candidate) -> float:
+    """The one score candidates are ranked by: fluency, title use and repetition, per character.
+
+    ``score + PMI_WEIGHT · pmi − REPEAT_WEIGHT · repeats``: the model's mean log-probability of
+    the poem given its title, plus how much more likely the title makes it (PMI), minus a cost
+    for each character used twice. The weights are set on valid titles (docs/quality.md).
+    """
+    return c.score + PMI_WEIGHT * (c.pmi or 0.0) - REPEAT_WEIGHT * c.repeats
 
 
 class Decoder:
@@ -97,52 +130,61 @@ class Decoder:
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
-               cfg: DecodeConfig, rescue: dict | None = None) -> list[Candidate]:
+               cfg: DecodeConfig, rescue: dict | None = None, contrast: bool | None = None) -> list[Candidate]:
         """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
 
         ``rescue`` maps (line, pos) to the patterns whose rows must place a 平 there, to rescue a
-        big 拗 in a given line (see :func:`fit_given`).
-
-        ``title`` is one title for every candidate, or one per candidate (sampling only).
+        big 拗 in a given line (see :func:`fit_given`). ``title`` is one title for every
+        candidate, or one per candidate (sampling only). ``contrast``: also run the empty-title
+        rows (default: when guiding, or when ranking needs the PMI of several candidates).
         """
         B = len(pats)
         g = generator(cfg.seed)
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
-        keys, states, mask, state = self._encode(titles)
-        forms = torch.full((B,), form_id(form.name), dtype=torch.long)
+        if contrast is None:
+            contrast = cfg.guidance > 0 or B > 1
+        rows = titles + [""] * B if contrast else titles  # R = 2B rows: the title ones, then the empty ones
+        keys, states, mask, state = self._encode(rows)
+        forms = torch.full((len(rows),), form_id(form.name), dtype=torch.long)
         cons = self._constraints(pats, cfg)
+        rep = Repetition(B, len(self.vocab), list(forced.values()))
+        groups = _groups(B, cfg.n) if cfg.beam else []
+        score = _initial_scores(pats, groups) if cfg.beam else torch.zeros(B)
+        lp = torch.zeros(2 if contrast else 1, B)  # log p(chosen | title) [and | ∅], summed
         tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
-        counts = self._title_counts(titles)  # (B, V): a title's characters count as used once
-        score = _initial_scores(pats) if cfg.beam else torch.zeros(B)
         out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
-                logits, state = self.step(tokens, forms, state, keys, states, mask)
-                logp = torch.log_softmax(logits.float(), dim=-1)  # (B, V)
+                logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask)
+                logp = torch.log_softmax(logits.float(), dim=-1).view(-1, B, logits.shape[-1])  # (1|2, B, V)
+                guided = _guide(logp, cfg.guidance)  # (B, V)
                 given = forced.get((line, pos))
-                allowed = self._allowed(cons, counts, given, cfg)
+                allowed = self._allowed(cons, rep, given)
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
-                if pos and given is None:  # no character twice in a row (秋秋夜夜): a loop of the softmax
-                    allowed.scatter_(1, tokens[:, None], False)
+                bias = rep.bias(cfg.repeat_penalty, REDUPLICATION) if given is None else None
                 if cfg.beam:
-                    idx, tokens, score = self._beam_step(score, logp, allowed)
-                    state, cons, counts, out = _reorder(idx, state, cons, counts, out)
+                    biased = guided + torch.from_numpy(bias) if bias is not None else guided
+                    idx, tokens, score = beam_step(score, biased, allowed, groups, DIVERSITY)
+                    state, cons, out, lp, logp = _reorder(idx, B, state, cons, out, lp, logp)
+                    rep.reorder(idx)
                 else:
-                    tokens = sample(logp, allowed, cfg.temperature, cfg.top_k, cfg.top_p, g)
-                    score += logp.gather(1, tokens[:, None])[:, 0]
+                    tokens = sample(guided, allowed, cfg.temperature, cfg.top_k, cfg.top_p, g, bias)
+                lp += logp.gather(2, tokens.expand(lp.shape[0], B)[..., None])[..., 0]
                 out[:, line, pos] = tokens
-                counts.scatter_add_(1, tokens[:, None], torch.ones_like(tokens[:, None]))
+                rep.place(tokens, forced=given is not None)
                 if cons is not None:
                     advance(cons, tokens, given is not None)
+            rep.new_line()
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
-                _, state = self.step(tokens, forms, state, keys, states, mask, want_logits=False)
+                _, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
+                                     want_logits=False)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
         pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats
-        return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(score[b]) / n)
-                for b in range(B)]
+        return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(lp[0, b]) / n,
+                          float(lp[0, b] - lp[1, b]) / n if contrast else None) for b in range(B)]
 
     def _encode(self, titles: list[str]):
         """Encode each distinct title alone, then pad: a row never depends on its batch-mates.
@@ -166,21 +208,14 @@ class Decoder:
 
         return ConstraintState.start(self.prosody, pats, strict=cfg.rules == "strict")
 
-    def _title_counts(self, titles: list[str]) -> torch.Tensor:
-        """(B, V) counts with each title character once, so the guard keeps titles from looping."""
-        counts = torch.zeros(len(titles), len(self.vocab), dtype=torch.long)
-        for b, title in enumerate(titles):
-            ids = [i for i in set(self.vocab.encode(title)) if self.hanzi[i]]
-            counts[b, ids] = 1
-        return counts
-
-    def _allowed(self, cons, counts: torch.Tensor, forced: int | None, cfg: DecodeConfig) -> torch.Tensor:
+    def _allowed(self, cons, rep: Repetition, forced: int | None) -> torch.Tensor:
         """(B, V) bool: what each candidate may place next."""
+        B, V = rep.uses.shape
         if forced is not None:
-            allowed = torch.zeros(counts.shape, dtype=torch.bool)
+            allowed = torch.zeros(B, V, dtype=torch.bool)
             allowed[:, forced] = True
             return allowed
-        allowed = self.hanzi.expand(counts.shape[0], -1) & (counts < cfg.max_repeat)
+        allowed = self.hanzi.expand(B, -1) & ~rep.blocked()
         if cons is not None:
             rules = cons.mask() & self.hanzi  # (B, V)
             ruled = allowed & rules
@@ -199,13 +234,6 @@ class Decoder:
         ping = self.prosody.ping if cfg.rules == "strict" else self.prosody.may_ping  # (V,)
         need = torch.tensor(rows)[:, None] & _rows_any_t(allowed & ping)  # (B, 1)
         return torch.where(need, allowed & ping, allowed)
-
-    def _beam_step(self, score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor):
-        """Keep the best ``B`` (beam, token) continuations; returns (origin, token, score)."""
-        B, V = logp.shape
-        total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
-        best, flat = total.flatten().topk(B)
-        return flat // V, flat % V, best
 
 
 def _rows_any_t(mask: torch.Tensor) -> torch.Tensor:
@@ -240,64 +268,28 @@ def _pad_titles(rows: list[list[int]]) -> torch.Tensor:
     return out
 
 
-def _initial_scores(pats: list[Pattern]) -> torch.Tensor:
-    """Beam rows that repeat an earlier row's pattern start at -inf, so no beam is a duplicate."""
-    seen: set[Pattern] = set()
-    out = []
-    for p in pats:
-        out.append(float("-inf") if p in seen else 0.0)
-        seen.add(p)
+def _groups(B: int, n: int) -> list[int]:
+    """Widths of ``n`` beam groups over ``B`` rows, as even as possible (the first ones wider)."""
+    return [B // n + (k < B % n) for k in range(n)]
+
+
+def _initial_scores(pats: list[Pattern], groups: list[int]) -> torch.Tensor:
+    """In each beam group, a row that repeats an earlier row's pattern starts at -inf (no duplicate beams)."""
+    out, start = [], 0
+    for width in groups:
+        seen: set[Pattern] = set()
+        for p in pats[start:start + width]:
+            out.append(float("-inf") if p in seen else 0.0)
+            seen.add(p)
+        start += width
     return torch.tensor(out)
 
 
-SHORTLIST = 512  # ranks summed first when looking for the top-p cut (the cut's p90 is ~360 here)
-
-
-def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k: int, top_p: float,
-           g: torch.Generator) -> torch.Tensor:
-    """Temperature, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
-
-    As in common practice, top-k keeps the k likeliest items and top-p then keeps the
-    smallest prefix of them, likeliest first, that holds top_p of their probability.
-    Exact, and fast at these sizes (B ≤ 64, V ≈ 7k), where each torch call costs more in
-    dispatch than in work: in numpy, one vectorised sort of the values (no argsort, no full
-    running sum over V) finds the kept ranks, a uniform picks a rank by its probability, and
-    the item holding that value is looked up. The uniforms come from ``g``: a seed still
-    gives the same poem.
-    """
-    x = logp.float().cpu().numpy() * np.float32(1 / temperature)  # (B, V)
-    x -= x.max(axis=1, keepdims=True)
-    ok = allowed.cpu().numpy()  # (B, V) bool
-    w = np.exp(x) * ok  # (B, V) ∝ p
-    asc = np.sort(w, axis=1)  # (B, V): the values, least first (zeros, the disallowed, lead)
-    for b in np.flatnonzero(asc[:, -1] < 1e-20):  # every allowed item far below the likeliest overall:
-        z = np.where(ok[b], x[b], -np.inf)  # renormalise on the allowed ones, or float32 underflows
-        w[b] = np.exp(z - z.max())
-        asc[b] = np.sort(w[b])
-    B, V = w.shape
-    rows = np.arange(B)
-    k = V - np.array([np.searchsorted(r, 0.0, side="right") for r in asc])  # (B,): items of non-zero probability
-    if top_k:
-        k = np.minimum(k, top_k)
-    kmax = int(k.max())
-    head = kmax if top_p >= 1 else min(kmax, SHORTLIST)
-    desc = asc[:, ::-1]  # (B, V) view: likeliest first
-    mass = np.cumsum(desc[:, :head], axis=1, dtype=np.float64)  # (B, head): running mass by rank
-    if top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
-        total = desc[:, :top_k].sum(axis=1, dtype=np.float64) if top_k else w.sum(axis=1, dtype=np.float64)
-        need = top_p * total  # (B,)
-        if np.any(mass[:, -1] < need):  # a flat row: its cut lies past the head
-            mass = np.cumsum(desc[:, :kmax], axis=1, dtype=np.float64)
-        k = np.minimum((mass < need[:, None]).sum(axis=1) + 1, k)
-    u = torch.rand(B, generator=g, dtype=torch.float64).numpy()  # (B,) uniform in [0, 1)
-    target = u * mass[rows, k - 1]  # (B,): a point in the kept mass
-    rank = np.minimum((mass <= target[:, None]).sum(axis=1), k - 1)  # the first rank whose running mass exceeds it
-    value = desc[rows, rank]  # (B,)
-    first = V - np.array([np.searchsorted(r, v, side="right") for r, v in zip(asc, value)])  # first rank of value
-    picks = (w == value[:, None]).argmax(axis=1)  # the first item holding it
-    for b in np.flatnonzero(rank > first):  # ties: the (rank - first)-th such item (rare)
-        picks[b] = np.flatnonzero(w[b] == value[b])[rank[b] - first[b]]
-    return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
+def _guide(logp: torch.Tensor, gamma: float) -> torch.Tensor:
+    """(1|2, B, V) -> (B, V): the title rows, contrasted with the empty ones by ``gamma``, renormalised."""
+    if gamma == 0 or logp.shape[0] == 1:
+        return logp[0]
+    return torch.log_softmax((1 + gamma) * logp[0] - gamma * logp[1], dim=-1)
 
 
 @dataclass(frozen=True)
@@ -354,11 +346,12 @@ def advance(cons, tokens: torch.Tensor, forced: bool) -> None:
     cons.groups[lost] = groups[lost]
 
 
-def _reorder(idx: torch.Tensor, state, cons, counts: torch.Tensor, out: torch.Tensor):
-    """Reorder every per-candidate tensor after a beam step."""
-    state = _select_rows(state, idx)
+def _reorder(idx: torch.Tensor, B: int, state, cons, out: torch.Tensor, lp: torch.Tensor, logp: torch.Tensor):
+    """Reorder every per-candidate tensor after a beam step (the empty-title rows follow theirs)."""
+    rows = torch.cat([idx + k * B for k in range(lp.shape[0])])  # (R,)
+    state = _select_rows(state, rows)
     if cons is not None:
         cons = dataclasses.replace(cons, pattern=cons.pattern[idx], step=cons.step[idx], live=cons.live[idx],
                                    groups=cons.groups[idx], used=cons.used[idx])
-    return state, cons, counts[idx], out[idx]
+    return state, cons, out[idx], lp[:, idx], logp[:, idx]
 

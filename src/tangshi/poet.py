@@ -27,13 +27,16 @@ class Poem:
     lines: list[str]
     form: str
     title: str
-    score: float
+    score: float  # mean log-probability per character under the model, given the title
+    pmi: float | None  # how much more likely the title makes the poem, per character (None: not measured)
+    rank: float  # the score candidates were ranked by (tangshi.decode.rank_score)
     pattern: str
     check: dict = field(repr=False)
 
     def to_json(self) -> dict:
         return {"text": self.text, "lines": self.lines, "form": self.form, "title": self.title,
-                "score": round(self.score, 4), "pattern": self.pattern, "check": self.check}
+                "score": round(self.score, 4), "pmi": None if self.pmi is None else round(self.pmi, 4),
+                "rank": round(self.rank, 4), "pattern": self.pattern, "check": self.check}
 
     def __str__(self) -> str:
         head = f"《{self.title}》\n" if self.title else ""
@@ -113,8 +116,9 @@ class Poet:
         """
         req = _request(request, fields)
         plan = self._plan(req)
-        return self._finish(plan, self.decoder.decode(req.form_spec, plan.rows, plan.title, plan.forced, plan.cfg,
-                                                      plan.rescue))
+        cands = self.decoder.decode(req.form_spec, plan.rows, plan.title, plan.forced, plan.cfg, plan.rescue,
+                                    _contrast([plan]))
+        return self._finish(plan, cands)
 
     def write_batch(self, requests: list[WriteRequest], seed: int | None = None) -> list[list[Poem] | Exception]:
         """Answer several requests, merging those that can share a decode.
@@ -144,7 +148,7 @@ class Poet:
             cfg = first.cfg.__class__(**{**first.cfg.__dict__, "n": len(rows),
                                          "seed": first.cfg.seed if first.req.seed is not None else seed})
             cands = self.decoder.decode(first.req.form_spec, rows, titles if len(members) > 1 else first.title,
-                                        first.forced, cfg, first.rescue)
+                                        first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0
             for k in members:
                 out[k] = self._finish(plans[k], cands[at:at + len(plans[k].rows)])
@@ -164,7 +168,7 @@ class Poet:
         given = list(range(len(req.given_lines())))
         fit = fit_given(self.decoder.prosody, req.form_spec, choose_patterns(req.form_spec, req.start,
                         req.first_rhymes), forced, req.rules, given)
-        rows = _rows(fit.patterns, req.n, req.beam, bool(forced), req.seed if req.seed is not None else pattern_seed)
+        rows = _rows(fit.patterns, req, bool(forced), req.seed if req.seed is not None else pattern_seed)
         return _Plan(req, cfg, rows, title, forced, fit.broken, fit.rescue)
 
     def _title(self, title: str | None, warn: bool) -> str:
@@ -205,7 +209,13 @@ class Poet:
         return forced
 
     def _finish(self, plan: _Plan, cands: list) -> list[Poem]:
-        """Render and check the decoded candidates of one request; the best ``n``, best first."""
+        """Rank the decoded candidates of one request, check them, render them: the best ``n``, best first.
+
+        Ranked by :func:`tangshi.decode.rank_score` (a candidate the checker rejects comes last);
+        each poem returned differs from every better one in at least two lines, while there are
+        candidates that do.
+        """
+        from tangshi.decode import rank_score
         from tangshi.prosody import check
         from tangshi.script import from_model
 
@@ -215,15 +225,35 @@ class Poet:
             lines = [from_model(line, req.script) for line in c.lines]
             text = join_lines(lines)
             report = check(text, lenient=req.rules == "lenient")
-            poems.append(Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pattern.name,
-                              report.to_json()))
-        poems.sort(key=lambda p: (not p.check["ok"], -p.score))
+            poems.append(Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
+                              rank_score(c), c.pattern.name, report.to_json()))
+        poems.sort(key=lambda p: (not p.check["ok"], -p.rank))
+        poems = _apart(poems, req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
         broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken else []
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning, stacklevel=3)
-        return poems[:req.n]
+        return poems
+
+
+def _apart(poems: list[Poem], n: int) -> list[Poem]:
+    """The first ``n`` of ``poems`` (best first) that differ pairwise in two lines or more; then the rest."""
+    from tangshi.metrics import lines_apart
+
+    chosen: list[Poem] = []
+    for p in poems:
+        if len(chosen) < n and all(lines_apart(p.lines, q.lines) >= 2 for q in chosen):
+            chosen.append(p)
+    for p in poems:  # too few far enough apart: fill with the best of the others
+        if len(chosen) < n and p not in chosen:
+            chosen.append(p)
+    return chosen
+
+
+def _contrast(plans: list) -> bool:
+    """Whether a decode runs the empty-title rows: to guide, or to rank a request's candidates by PMI."""
+    return any(p.cfg.guidance > 0 or len(p.rows) > 1 for p in plans)
 
 
 def _request(request: WriteRequest | None, fields: dict) -> WriteRequest:
@@ -240,10 +270,12 @@ def _request(request: WriteRequest | None, fields: dict) -> WriteRequest:
     return request.replace(**fields) if fields else request
 
 
-def _rows(pats: list, n: int, beam: int, forced: bool, seed: int | None) -> list:
+def _rows(pats: list, req: WriteRequest, forced: bool, seed: int | None) -> list:
     """One pattern per decoded row: spread evenly for beams and forced characters, else drawn."""
-    if beam or forced:  # forced characters may fit some patterns only: try each, keep the best
-        width = beam or max(n, 2 * len(pats))
-        return [pats[k % len(pats)] for k in range(width)]
+    if req.beam:  # each beam group gets every pattern it can
+        groups = [req.beam // req.n + (k < req.beam % req.n) for k in range(req.n)]
+        return [pats[k % len(pats)] for width in groups for k in range(width)]
+    if forced:  # forced characters may fit some patterns only: try each, keep the best
+        return [pats[k % len(pats)] for k in range(max(req.rows, len(pats)))]
     rng = random.Random(seed)
-    return [rng.choice(pats) for _ in range(n)]
+    return [rng.choice(pats) for _ in range(req.rows)]

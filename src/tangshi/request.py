@@ -83,7 +83,8 @@ class WriteRequest:
     title: str | None = _field(None, "the title or theme, either script", max_len=TITLE_MAX)
     acrostic: str | None = _field(None, "藏头诗: line k starts with the k-th character (one per line)", max_len=16)
     first_line: str | None = _field(None, "续写: keep this opening line (or lines) and write the rest", max_len=64)
-    n: int = _field(1, "how many poems, best first", lo=1, hi=16)
+    n: int = _field(1, "how many poems, best first (each differs from the others in two lines or more)",
+                    lo=1, hi=16)
     seed: int | None = _field(None, "random seed: the same seed gives the same poem", lo=0, hi=SEED_MAX)
     rules: str = _field("strict", "strict, lenient (a 多音字 counts as either tone) or off", choices=RULES)
     start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
@@ -94,8 +95,13 @@ class WriteRequest:
     top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000)
     top_p: float = _field(0.95, "nucleus sampling: keep the likeliest characters holding this share of the"
                                 " probability", lo=0.0, hi=1.0, lo_open=True)
-    beam: int = _field(0, "beam search of this width instead of sampling; 0 = sample", lo=0, hi=16)
-    max_repeat: int = _field(2, "no character more often than this in a poem", lo=1, hi=8)
+    beam: int = _field(0, "beam search of this width instead of sampling, in n diverse groups; 0 = sample",
+                       lo=0, hi=16)
+    candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32)
+    guidance: float = _field(1.0, "title guidance: how much more the title steers than the model alone; 0 = none",
+                             lo=0.0, hi=5.0)
+    repeat_penalty: float = _field(2.0, "penalty (nats) on a character for each earlier use in the poem;"
+                                        " 0 = none (no character three times, whatever it is)", lo=0.0, hi=10.0)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
 
     def __post_init__(self) -> None:
@@ -152,12 +158,13 @@ class WriteRequest:
         """
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
-        return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.max_repeat)
+        return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
+                self.repeat_penalty)
 
     @property
     def rows(self) -> int:
-        """Decoded rows this request costs at least: its poems, or its beam's width."""
-        return max(self.n, self.beam)
+        """Decoded rows this request costs at least: its candidates, or its beam's width."""
+        return self.beam or max(self.n, self.candidates)
 
     def replace(self, **changes: Any) -> "WriteRequest":
         return dataclasses.replace(self, **changes)

@@ -57,9 +57,10 @@ def test_acrostic_first_line_and_title(client, poet):
     ({"first_rhymes": True}, lambda ps: ps[0]["pattern"].endswith("首句入韵") and "不" not in ps[0]["pattern"]),
     ({"first_rhymes": False}, lambda ps: ps[0]["pattern"].endswith("首句不入韵")),
     ({"temperature": 2.0, "top_k": 5, "top_p": 0.5}, lambda ps: ps[0]["check"]["ok"]),
-    ({"n": 3}, lambda ps: len(ps) == 3 and ps[0]["score"] >= ps[1]["score"] >= ps[2]["score"]),
+    ({"n": 3}, lambda ps: len(ps) == 3 and ps[0]["rank"] >= ps[1]["rank"] >= ps[2]["rank"]),
     ({"beam": 3, "n": 2}, lambda ps: len(ps) == 2),
-    ({"max_repeat": 1}, lambda ps: len(set(ps[0]["text"][:-1].replace("，", "").replace("。", ""))) == 20),
+    ({"repeat_penalty": 0.0, "guidance": 0.0, "candidates": 1}, lambda ps: ps[0]["pmi"] is None),
+    ({"candidates": 4, "n": 2}, lambda ps: len(ps) == 2 and ps[0]["rank"] >= ps[1]["rank"]),
     ({"script": "traditional", "title": "秋夜"}, lambda ps: ps[0]["title"] == "秋夜"),
 ])
 def test_fields(client, body, test):
@@ -78,7 +79,8 @@ def test_seed_and_script(client):
     ("form", "六绝"), ("title", "长" * 33), ("acrostic", "春山"), ("acrostic", "春山花月日"), ("first_line", "春" * 65),
     ("rules", "loose"), ("start", "中起"), ("first_rhymes", "maybe"), ("temperature", 0), ("temperature", 2.5),
     ("temperature", "hot"), ("top_k", -1), ("top_p", 0), ("top_p", 1.5), ("beam", -1), ("beam", 17), ("n", 0),
-    ("n", 17), ("seed", -1), ("seed", 2**64), ("max_repeat", 0), ("script", "cyrillic"), ("colour", "red"),
+    ("n", 17), ("seed", -1), ("seed", 2**64), ("repeat_penalty", -1), ("repeat_penalty", 11),
+    ("guidance", -0.5), ("guidance", 6), ("candidates", 0), ("candidates", 33), ("script", "cyrillic"), ("colour", "red"),
 ])
 def test_bad_field_is_422_naming_it(client, field, value):
     res = client.post("/api/poems", json={"form": "五绝", field: value})

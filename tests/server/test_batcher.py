@@ -13,7 +13,7 @@ from tangshi.server.pool import BoundedPool, Busy
 
 
 def req(**fields) -> WriteRequest:
-    return WriteRequest(**fields)
+    return WriteRequest(**{"candidates": 1, **fields})
 
 
 async def started(poet, first: asyncio.Future, timeout: float = 10.0) -> None:
@@ -99,7 +99,7 @@ def test_write_batch_matches_write_and_keeps_each_request_apart(poet) -> None:
     for poems in (out[0], out[1], out[2], out[4]):
         for p in poems:
             assert p.check["ok"] and len(p.lines) == (8 if p.form == "五言律诗" else 4)
-    assert [p.text for p in out[2]] == [p.text for p in poet.write(form="五律", title="月", seed=5)]
+    assert [p.text for p in out[2]] == [p.text for p in poet.write(requests[2])]
 
 
 def test_a_batch_seed_reproduces_the_batch(poet) -> None:

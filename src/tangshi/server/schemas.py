@@ -102,7 +102,9 @@ class PoemOut(BaseModel):
     lines: list[str]
     form: str
     title: str
-    score: float = Field(..., description="mean log-probability per character")
+    score: float = Field(..., description="mean log-probability per character, given the title")
+    pmi: Optional[float] = Field(..., description="how much more likely the title makes the poem, per character")
+    rank: float = Field(..., description="the score the candidates were ranked by")
     pattern: str
     check: ReportOut
 

@@ -1,0 +1,93 @@
+"""Choosing the next characters: sampling (temperature, top-k, top-p) and grouped beam search.
+
+Both take the next-character log-probabilities of ``B`` rows (``(B, V)``), the rules' mask
+of what each row may place (``allowed``) and an additive ``bias`` (the repetition penalty);
+neither knows anything of poems. :func:`sample` draws one item per row; :func:`beam_step`
+keeps the best continuations of each group of rows, penalising in each group what the groups
+before it chose at the same step (diverse beam search, Vijayakumar et al. 2016, "Diverse Beam
+Search", arXiv:1610.02424), so that the groups end in different poems.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+SHORTLIST = 512  # ranks summed first when looking for the top-p cut (the cut's p90 is ~360 here)
+
+
+def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k: int, top_p: float,
+           g: torch.Generator, bias: np.ndarray | None = None) -> torch.Tensor:
+    """Temperature, then a bias, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
+
+    The distribution sampled is p ∝ exp(logp / temperature + bias): ``bias`` (B, V), in nats
+    after the temperature, is how the repetition penalty enters (see
+    :class:`tangshi.decode.Repetition`), so its strength does not change with the temperature.
+
+    As in common practice, top-k keeps the k likeliest items and top-p then keeps the
+    smallest prefix of them, likeliest first, that holds top_p of their probability.
+    Exact, and fast at these sizes (B ≤ 64, V ≈ 7k), where each torch call costs more in
+    dispatch than in work: in numpy, one vectorised sort of the values (no argsort, no full
+    running sum over V) finds the kept ranks, a uniform picks a rank by its probability, and
+    the item holding that value is looked up. The uniforms come from ``g``: a seed still
+    gives the same poem.
+    """
+    x = logp.float().cpu().numpy() * np.float32(1 / temperature)  # (B, V)
+    if bias is not None:
+        x += bias
+    x -= x.max(axis=1, keepdims=True)
+    ok = allowed.cpu().numpy()  # (B, V) bool
+    w = np.exp(x) * ok  # (B, V) ∝ p
+    asc = np.sort(w, axis=1)  # (B, V): the values, least first (zeros, the disallowed, lead)
+    for b in np.flatnonzero(asc[:, -1] < 1e-20):  # every allowed item far below the likeliest overall:
+        z = np.where(ok[b], x[b], -np.inf)  # renormalise on the allowed ones, or float32 underflows
+        w[b] = np.exp(z - z.max())
+        asc[b] = np.sort(w[b])
+    B, V = w.shape
+    rows = np.arange(B)
+    k = V - np.array([np.searchsorted(r, 0.0, side="right") for r in asc])  # (B,): items of non-zero probability
+    if top_k:
+        k = np.minimum(k, top_k)
+    kmax = int(k.max())
+    head = kmax if top_p >= 1 else min(kmax, SHORTLIST)
+    desc = asc[:, ::-1]  # (B, V) view: likeliest first
+    mass = np.cumsum(desc[:, :head], axis=1, dtype=np.float64)  # (B, head): running mass by rank
+    if top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
+        total = desc[:, :top_k].sum(axis=1, dtype=np.float64) if top_k else w.sum(axis=1, dtype=np.float64)
+        need = top_p * total  # (B,)
+        if np.any(mass[:, -1] < need):  # a flat row: its cut lies past the head
+            mass = np.cumsum(desc[:, :kmax], axis=1, dtype=np.float64)
+        k = np.minimum((mass < need[:, None]).sum(axis=1) + 1, k)
+    u = torch.rand(B, generator=g, dtype=torch.float64).numpy()  # (B,) uniform in [0, 1)
+    target = u * mass[rows, k - 1]  # (B,): a point in the kept mass
+    rank = np.minimum((mass <= target[:, None]).sum(axis=1), k - 1)  # the first rank whose running mass exceeds it
+    value = desc[rows, rank]  # (B,)
+    first = V - np.array([np.searchsorted(r, v, side="right") for r, v in zip(asc, value)])  # first rank of value
+    picks = (w == value[:, None]).argmax(axis=1)  # the first item holding it
+    for b in np.flatnonzero(rank > first):  # ties: the (rank - first)-th such item (rare)
+        picks[b] = np.flatnonzero(w[b] == value[b])[rank[b] - first[b]]
+    return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
+
+
+def beam_step(score: torch.Tensor, logp: torch.Tensor, allowed: torch.Tensor, groups: list[int],
+              diversity: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One step of grouped beam search: (origin row, token, new score), each (B,).
+
+    ``groups`` are the widths of consecutive groups of rows (summing to B). Each group keeps its
+    best ``width`` (row, token) continuations of ``score + logp``; a token already chosen by an
+    earlier group at this step costs ``diversity`` nats per choice (Hamming diversity).
+    """
+    B, V = logp.shape
+    total = (score[:, None] + logp).masked_fill(~allowed, float("-inf"))  # (B, V)
+    chosen = torch.zeros(V)  # (V,): how many earlier groups' rows chose each token at this step
+    origins, tokens, scores = [], [], []
+    start = 0
+    for width in groups:
+        part = total[start:start + width] - diversity * chosen  # (w, V)
+        best, flat = part.flatten().topk(width)
+        rows, toks = flat // V, flat % V
+        origins.append(rows + start)
+        tokens.append(toks)
+        scores.append(total[start:start + width].flatten()[flat])  # the score without the diversity term
+        chosen.index_add_(0, toks, torch.ones(width))
+        start += width
+    return torch.cat(origins), torch.cat(tokens), torch.cat(scores)
