@@ -1,14 +1,22 @@
-"""``tangshi eval``: how good is a model? Perplexity, rule compliance, diversity, copying.
+"""``tangshi eval``: how good is a model? One table, per form and mode, beside real poems.
 
-On the test split of the built corpus:
+On the test split (``--split valid`` for tuning) of the built corpus:
 
 - perplexity per form, with the true titles and with empty ones (the conditioning gain);
-- for ``--poems`` generated poems per form, at default settings and one real test title
-  each: the strict-check pass rate, distinct-1/2, the share of generated lines found
-  verbatim in the training corpus, the share of poems that use a character of their title;
-- the strict pass rate of every other mode (free, acrostic, continuation, beam) on
-  ``--per-mode`` poems per form;
-- beside them, the same figures for as many real test poems (where they apply).
+- for generated poems, per form and mode (``title``: one per real title; ``free``, ``acrostic``
+  from real poems' line heads, ``continuation`` of real opening lines, ``beam``), at the
+  default settings, and for as many real poems:
+  the strict-check pass rate; the **judge score** (:mod:`tangshi.judge`: per-character loss of
+  an independent right-to-left model, lower is more fluent); the repetition figures of
+  :mod:`tangshi.metrics` (characters used more than once per poem, the share of poems with
+  any, 叠字 per poem, the most uses of one character); distinct-2; the share of lines copied
+  from the training corpus; title use (a title character in the poem) and the title's PMI
+  (``log p(poem | title) − log p(poem | ∅)`` per character, under the poet, teacher-forced);
+- the spread of the n-best: of three poems asked for at once, the share of distinct lines and
+  whether every two differ in two lines or more.
+
+The judge's weights ship in the package (``models/judge``); without them the judge column is
+left out with a note (``python scripts/train_judge.py`` rebuilds them).
 """
 from __future__ import annotations
 
@@ -16,31 +24,34 @@ import argparse
 import json
 import math
 import warnings
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from tangshi import metrics
 from tangshi.corpus.clean import REGULATED
 from tangshi.hanzi import join_lines
 
 MODES = ("title", "free", "acrostic", "continuation", "beam")
+NBEST = 3  # poems asked for at once when measuring the n-best's spread
 
 
 @dataclass(frozen=True)
 class EvalConfig:
     """What ``tangshi eval`` measures; every default lives here."""
 
-    poems: int = 200       # generated poems per form in the main (title) mode
-    per_mode: int = 40     # generated poems per form in each other mode
-    batch: int = 50        # poems decoded together
+    poems: int = 100       # generated poems per form in the main (title) mode
+    per_mode: int = 40     # generated poems per form in each other mode, and n-best lists per form
     seed: int = 0
+    split: str = "test"
+    judge: str | None = None  # a judge checkpoint directory (default: the shipped one)
 
     def __post_init__(self) -> None:
-        from tangshi.errors import require_in
+        from tangshi.errors import choice_error, require_in
 
         require_in("--poems", self.poems, 1, 100_000)
         require_in("--per-mode", self.per_mode, 1, 100_000)
-        require_in("batch", self.batch, 1, 1024)
         require_in("--seed", self.seed, 0, 2**63 - 1)
+        if self.split not in ("valid", "test"):
+            raise choice_error("split", self.split, ("valid", "test"))
 
 
 def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
@@ -62,34 +73,39 @@ def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     return out
 
 
-def distinct(poems: list[list[str]], n: int) -> float:
-    """Distinct n-grams (within lines) over all n-grams, across a set of poems."""
-    grams = [line[i:i + n] for p in poems for line in p for i in range(len(line) - n + 1)]
-    return len(set(grams)) / len(grams) if grams else 0.0
+def title_pmi(model, vocab, poems: list[list[str]], titles: list[str], form: str) -> list[float]:
+    """Per poem (traditional lines): mean over its Han characters of log p(c | title) − log p(c | ∅)."""
+    import torch
 
+    from tangshi.data import Encoded, collate, encode_title, form_id
+    from tangshi.hanzi import is_han
 
-def figures(poems: list[list[str]], titles: list[str], train_lines: set[str], passed: list[bool]) -> dict:
-    """The figures shared by generated and real poems."""
-    uses_title = [any(c in "".join(p) for c in set(t)) for p, t in zip(poems, titles) if t]
-    lines = [line for p in poems for line in p]
-    return {"count": len(poems), "strict_pass": sum(passed) / len(passed) if passed else float("nan"),
-            "distinct_1": distinct(poems, 1), "distinct_2": distinct(poems, 2),
-            "copied_lines": sum(line in train_lines for line in lines) / len(lines) if lines else float("nan"),
-            "title_char_use": sum(uses_title) / len(uses_title) if uses_title else float("nan")}
-
-
-def _generate_titled(poet, form, titles: list[str], cfg: EvalConfig) -> list[list[str]]:
-    """One poem per title at default settings, ``cfg.batch`` titles decoded together (model script)."""
-    from tangshi.request import TITLE_MAX, WriteRequest
-
+    scored = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,)
+    bodies = [vocab.encode(join_lines(p)) + [vocab.eos] for p in poems]
+    data = Encoded([encode_title(t, vocab) for t in titles], bodies, [form_id(form)] * len(poems))
     out = []
-    for start in range(0, len(titles), cfg.batch):
-        reqs = [WriteRequest(form=form, title=t[:TITLE_MAX], script="traditional")
-                for t in titles[start:start + cfg.batch]]
-        for poems in poet.write_batch(reqs, seed=cfg.seed + start):
-            if isinstance(poems, Exception):
-                raise poems
-            out.append(poems[0].lines)
+    with torch.inference_mode():
+        for start in range(0, len(poems), 64):
+            idx = list(range(start, min(start + 64, len(poems))))
+            lps = [model.token_logprobs(collate(data, idx, vocab.bos, drop, torch.Generator())) for drop in (0.0, 1.0)]
+            targets = collate(data, idx, vocab.bos).targets  # (B, T)
+            keep = (targets >= 0) & scored[targets.clamp(min=0)]  # (B, T)
+            diff = ((lps[0] - lps[1]) * keep).sum(1) / keep.sum(1).clamp(min=1)  # (B,)
+            out += diff.tolist()
+    return out
+
+
+def _figures(poems: list[list[str]], titles: list[str], passed: list[bool], train_lines: set[str],
+             judge_scores: list[float] | None, pmis: list[float] | None) -> dict:
+    """The figures shared by generated and real poems (traditional lines)."""
+    lines = [line for p in poems for line in p]
+    out = metrics.summary(poems, titles)
+    out.update(strict_pass=sum(passed) / len(passed) if passed else float("nan"),
+               copied_lines=sum(line in train_lines for line in lines) / len(lines) if lines else float("nan"))
+    if judge_scores is not None:
+        out["judge"] = sum(judge_scores) / len(judge_scores) if judge_scores else float("nan")
+    if pmis is not None:
+        out["title_pmi"] = sum(pmis) / len(pmis) if pmis else float("nan")
     return out
 
 
@@ -97,15 +113,18 @@ def _cycle(items: list, k: int) -> list:
     return (items * (k // max(len(items), 1) + 1))[:k]
 
 
-def _mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
-    """Requests for one mode, built from real test poems (titles, line heads, opening lines).
+def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
+    """Request fields for one mode, built from real poems (titles, line heads, opening lines).
 
     Only poems whose requested characters the model knows are used; continuation uses the
     opening lines of real poems that keep the rules themselves.
     """
     from tangshi.prosody import check
+    from tangshi.request import TITLE_MAX
     from tangshi.script import from_model
 
+    if mode == "title":
+        return [{"title": p.title[:TITLE_MAX]} for p in _cycle(real, k)]
     if mode == "free":
         return [{}] * k
     if mode == "acrostic":
@@ -115,60 +134,102 @@ def _mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
         fit = [p.lines[0] for p in real
                if all(c in vocab for c in p.lines[0]) and check(from_model(p.body, "simplified")).ok]
         return [{"first_line": line} for line in _cycle(fit, k)]
-    from tangshi.request import TITLE_MAX
-
     return [{"title": p.title[:TITLE_MAX], "beam": 4} for p in _cycle(real, k)]
 
 
-def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None) -> dict:
-    """All figures of the module docstring, as one JSON-able dict."""
+def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1) -> list[list]:
+    """The poems of each request (traditional script), at default settings; unseeded requests in one batch."""
     from tangshi.poet import TitleIgnored
+    from tangshi.request import WriteRequest
+
+    reqs = [WriteRequest(form=form, script="traditional", n=n, **r) for r in requests]
+    with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
+        warnings.simplefilter("ignore", TitleIgnored)
+        out = poet.write_batch(reqs, seed=seed)
+    for r in out:
+        if isinstance(r, Exception):
+            raise r
+    return out
+
+
+def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=None) -> dict:
+    """All figures of the module docstring, as one JSON-able dict."""
     from tangshi.prosody import check
     from tangshi.script import from_model
 
-    test = dataset.split("test")
+    real_all = dataset.split(cfg.split)
     train_lines = {line for p in dataset.split("train") for line in p.lines}
-    simp = lambda lines: join_lines([from_model(line, "simplified") for line in lines])
-    result: dict = {"perplexity": {"titles": perplexity(poet.model, poet.vocab, test, False),
-                                   "empty_titles": perplexity(poet.model, poet.vocab, test, True)},
-                    "generated": {}, "real": {}, "modes": defaultdict(dict)}
+    simple = lambda lines: join_lines([from_model(line, "simplified") for line in lines])
+    score = judge.score if judge is not None else (lambda poems: None)
+    result: dict = {"split": cfg.split, "judge": judge is not None,
+                    "perplexity": {"titles": perplexity(poet.model, poet.vocab, real_all, False),
+                                   "empty_titles": perplexity(poet.model, poet.vocab, real_all, True)},
+                    "real": {}, "generated": {}, "nbest": {}}
     for form in REGULATED:
-        real = [p for p in test if p.form == form]
+        real = [p for p in real_all if p.form == form]
         if not real:
             continue
-        titles = [p.title for p in (real * (cfg.poems // len(real) + 1))[:cfg.poems]]
-        progress(f"{form}: {len(titles)} titled poems")
-        gen = _generate_titled(poet, form, titles, cfg)
-        result["generated"][form] = figures(gen, titles, train_lines, [check(simp(p)).ok for p in gen])
         sample = real[:cfg.poems]
-        result["real"][form] = figures([list(p.lines) for p in sample], [p.title for p in sample], train_lines,
-                                       [check(simp(p.lines)).ok for p in sample])
-        result["modes"][form]["title"] = result["generated"][form]["strict_pass"]
-        for mode in MODES[1:]:
+        lines, titles = [list(p.lines) for p in sample], [p.title for p in sample]
+        result["real"][form] = _figures(lines, titles, [check(simple(p)).ok for p in lines], train_lines,
+                                        score(lines), title_pmi(poet.model, poet.vocab, lines, titles, form))
+        result["generated"][form] = {}
+        for k, mode in enumerate(MODES):
             progress(f"{form}: {mode}")
-            reqs = _mode_requests(mode, real, cfg.per_mode, poet.vocab)
-            with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
-                warnings.simplefilter("ignore", TitleIgnored)
-                oks = [p.check["ok"] for k, r in enumerate(reqs) for p in poet.write(form=form, seed=cfg.seed + k, **r)]
-            result["modes"][form][mode] = sum(oks) / len(oks) if oks else float("nan")
-    result["modes"] = dict(result["modes"])
+            reqs = mode_requests(mode, real, cfg.poems if mode == "title" else cfg.per_mode, poet.vocab)
+            poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + 1000 * k)]
+            gen = [p.lines for p in poems]
+            titles = [r.get("title", "") for r in reqs]
+            result["generated"][form][mode] = _figures(
+                gen, titles, [check(simple(p)).ok for p in gen], train_lines, score(gen),
+                title_pmi(poet.model, poet.vocab, gen, titles, form) if mode in ("title", "beam") else None)
+        progress(f"{form}: n-best")
+        result["nbest"][form] = _nbest(poet, form, real, cfg)
     return result
+
+
+def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
+    """How far apart the n-best are: for sampling and for beam search, on real titles."""
+    out = {}
+    for how, extra in (("sample", {}), ("beam", {"beam": 8})):
+        reqs = [{**r, **extra} for r in mode_requests("title", real, cfg.per_mode, poet.vocab)]
+        lists = [[p.lines for p in ps] for ps in generate(poet, form, reqs, cfg.seed + 7, n=NBEST)]
+        apart = [all(metrics.lines_apart(a, b) >= 2 for i, a in enumerate(ps) for b in ps[i + 1:]) for ps in lists]
+        out[how] = {"lists": len(lists), "spread": sum(metrics.spread(ps) for ps in lists) / len(lists),
+                    "apart": sum(apart) / len(apart)}
+    return out
+
+
+ROWS = (("pass", "strict_pass", "{:.0%}"), ("judge", "judge", "{:.2f}"), ("rep", "repeats", "{:.2f}"),
+        ("any", "any_repeat", "{:.0%}"), ("叠字", "reduplications", "{:.2f}"), ("max", "max_uses", "{}"),
+        ("dist2", "distinct_2", "{:.3f}"), ("copied", "copied_lines", "{:.1%}"), ("title", "title_use", "{:.0%}"),
+        ("pmi", "title_pmi", "{:+.2f}"))
+
+
+def _cells(x: dict) -> str:
+    out = []
+    for _, key, fmt in ROWS:
+        v = x.get(key)
+        out.append(f"{'—' if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v):>8}")
+    return "".join(out)
 
 
 def format_table(r: dict) -> str:
     """A readable table of :func:`evaluate`'s result."""
-    rows = ["perplexity on the test split (true titles / empty titles):"]
+    rows = [f"perplexity on the {r['split']} split (true titles / empty titles):"]
     for form, ppl in r["perplexity"]["titles"].items():
         rows.append(f"  {form}  {ppl:8.1f} / {r['perplexity']['empty_titles'][form]:8.1f}")
-    head = f"{'':10}{'pass':>7}{'dist-1':>8}{'dist-2':>8}{'copied':>8}{'title':>7}"
-    rows += ["generated (default settings, real test titles) vs real test poems:", head]
-    for form, g in r["generated"].items():
-        for who, x in (("gen", g), ("real", r["real"][form])):
-            rows.append(f"  {form[:4]} {who:<4}{x['strict_pass']:7.1%}{x['distinct_1']:8.3f}{x['distinct_2']:8.3f}"
-                        f"{x['copied_lines']:8.2%}{x['title_char_use']:7.1%}")
-    rows.append("strict pass rate per mode: " + ", ".join(MODES))
-    for form, m in r["modes"].items():
-        rows.append(f"  {form}  " + "  ".join(f"{m[k]:.1%}" for k in MODES))
+    if not r["judge"]:
+        rows.append("(no judge: `python scripts/train_judge.py` builds one; the judge column is left out)")
+    rows += [f"real {r['split']} poems and generated ones (default settings), per form and mode:",
+             f"{'':22}" + "".join(f"{name:>8}" for name, _, _ in ROWS)]
+    for form, modes in r["generated"].items():
+        rows.append(f"  {form:<6}{'real':<14}" + _cells(r["real"][form]))
+        for mode, x in modes.items():
+            rows.append(f"  {'':<6}{mode:<14}" + _cells(x))
+    rows.append(f"n-best ({NBEST} poems at once): share of distinct lines, share of lists all two lines apart")
+    for form, nb in r["nbest"].items():
+        rows.append(f"  {form}  " + "  ".join(f"{how} {x['spread']:.0%} / {x['apart']:.0%}" for how, x in nb.items()))
     return "\n".join(rows)
 
 
@@ -177,10 +238,22 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from tangshi.corpus.build import load_dataset
+    from tangshi.errors import CheckpointError
+    from tangshi.judge import Judge
     from tangshi.poet import Poet
 
-    cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed)  # checked before loading
-    result = evaluate(Poet.load(args.model), load_dataset(), cfg, lambda m: print(m, file=sys.stderr))
+    cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed, split=args.split,
+                     judge=args.judge)  # checked before loading
+    poet, dataset = Poet.load(args.model), load_dataset()
+    try:
+        judge = Judge.load(cfg.judge)
+    except CheckpointError as err:
+        if cfg.judge is not None:
+            raise
+        print(f"tangshi: warning: {err}; the judge score is left out", file=sys.stderr)
+        judge = None
+    result = evaluate(poet, dataset, cfg, lambda m: print(m, file=sys.stderr), judge)
+    result["config"] = asdict(cfg)
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else format_table(result))
     return 0
 
@@ -188,11 +261,13 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``eval``."""
     d = EvalConfig()
-    p = sub.add_parser("eval", help="perplexity, rule compliance, diversity and copying on the test split")
+    p = sub.add_parser("eval", help="the quality table: judge, repetition, title use, n-best, pass rate, perplexity")
     p.add_argument("--model", help="a checkpoint directory (default: the shipped model)")
-    p.add_argument("--poems", type=int, default=d.poems, help=f"generated poems per form (default: {d.poems})")
+    p.add_argument("--judge", help="a judge checkpoint directory (default: the shipped judge)")
+    p.add_argument("--poems", type=int, default=d.poems, help=f"generated poems per form, title mode (default: {d.poems})")
     p.add_argument("--per-mode", type=int, default=d.per_mode,
                    help=f"generated poems per form for each other mode (default: {d.per_mode})")
+    p.add_argument("--split", default=d.split, help=f"valid or test (default: {d.split})")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed of the generation")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(func=run)

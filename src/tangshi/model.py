@@ -177,6 +177,14 @@ class PoemModel(nn.Module):
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
 
+    def token_logprobs(self, batch: Batch) -> Tensor:
+        """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
+        keys, states, mask, state = self.encode(batch.titles)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms), state)  # (B, T, H)
+        logp = torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
+        picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]  # (B, T)
+        return picked.masked_fill(batch.targets == -100, 0.0)
+
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
              mask: Tensor, want_logits: bool = True) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.

@@ -1,19 +1,28 @@
-"""``tangshi eval`` on the tiny model: every figure is present and sane."""
+"""``tangshi eval`` on the tiny model: every figure is present and sane; the text figures' known answers."""
 from __future__ import annotations
 
 import json
 import math
 
+from tangshi import metrics
 from tangshi.cli import main
-from tangshi.evaluate import distinct
 
 FORMS = {"五言绝句", "七言绝句", "五言律诗", "七言律诗"}
 
 
-def test_distinct_known_answers() -> None:
-    assert distinct([["白日依山盡", "黃河入海流"]], 1) == 1.0
-    assert distinct([["山山山山"]], 1) == 0.25
-    assert distinct([["山山山山"]], 2) == 1 / 3
+def test_text_figures_known_answers() -> None:
+    assert metrics.distinct([["白日依山盡", "黃河入海流"]], 1) == 1.0
+    assert metrics.distinct([["山山山山"]], 1) == 0.25
+    assert metrics.distinct([["山山山山"]], 2) == 1 / 3
+    # 《春望》: 白头搔更短 … no character twice; 叠字 none
+    assert metrics.repeats(["国破山河在", "城春草木深", "感时花溅泪", "恨别鸟惊心"]) == 0
+    # 古诗十九首: 青青河畔草，郁郁园中柳 — two 叠字, no repeat
+    poem = ["青青河畔草", "郁郁园中柳", "盈盈楼上女", "皎皎当窗牖"]
+    assert metrics.reduplications(poem) == 4 and metrics.repeats(poem) == 0 and metrics.max_uses(poem) == 2
+    assert metrics.repeats(["山中山下山", "水上水"]) == 2 and metrics.max_uses(["山中山下山"]) == 3
+    assert metrics.uses_title(["白日依山盡"], "登山") and not metrics.uses_title(["白日依山盡"], "秋夜")
+    assert metrics.lines_apart(["甲", "乙", "丙"], ["甲", "乙", "丁"]) == 1
+    assert metrics.spread([["甲", "乙"], ["甲", "丙"]]) == 0.75
 
 
 def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys) -> None:
@@ -22,10 +31,21 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
     r = json.loads(capsys.readouterr().out)
     assert set(r["perplexity"]["titles"]) == FORMS and set(r["perplexity"]["empty_titles"]) == FORMS
     assert all(1 < v < 1e5 for v in r["perplexity"]["titles"].values())
+    from tangshi.judge import DEFAULT_JUDGE
+
+    assert r["judge"] is (DEFAULT_JUDGE / "model.json").is_file()  # the shipped judge, when there is one
     for form in FORMS:
-        g, real = r["generated"][form], r["real"][form]
-        assert g["count"] == 6 and g["strict_pass"] == 1.0
-        for key in ("distinct_1", "distinct_2", "copied_lines", "title_char_use"):
-            assert 0 <= g[key] <= 1 and 0 <= real[key] <= 1
-        for mode, rate in r["modes"][form].items():
-            assert math.isnan(rate) or rate == 1.0, (form, mode)
+        real = r["real"][form]
+        assert set(r["generated"][form]) == {"title", "free", "acrostic", "continuation", "beam"}
+        for mode, g in r["generated"][form].items():
+            if g["count"] == 0:
+                continue
+            assert g["strict_pass"] == 1.0, (form, mode)
+            assert g["max_uses"] <= 2, (form, mode)  # never a character three times
+            if r["judge"]:
+                assert 0 < g["judge"] < 20 and math.isfinite(g["judge"])
+            for key in ("distinct_1", "distinct_2", "copied_lines", "any_repeat"):
+                assert 0 <= g[key] <= 1 and 0 <= real[key] <= 1
+        assert "title_pmi" in r["generated"][form]["title"] and "title_pmi" in real
+        for how in ("sample", "beam"):
+            assert 0 < r["nbest"][form][how]["spread"] <= 1

@@ -202,3 +202,69 @@ def test_a_given_line_with_a_big_ao_is_rescued_by_the_next_line(poet) -> None:
         poem = poet.write(form="五绝", first_line=line, seed=seed, script="traditional")[0]
         assert poem.check["ok"], poem.check["errors"]
         assert bool(ping[poet.vocab.index[poem.lines[1][2]]])
+
+
+def test_the_repetition_penalty_repeats_less(poet) -> None:
+    from tangshi import metrics
+
+    def repeats(penalty: float) -> float:
+        poems = [p for seed in range(4) for p in poet.write(form="七律", n=4, candidates=4, seed=seed,
+                                                            repeat_penalty=penalty, guidance=0.0)]
+        return sum(metrics.repeats(p.lines) for p in poems) / len(poems)
+
+    assert repeats(4.0) < repeats(0.0)
+
+
+def test_never_a_character_three_times_nor_three_in_a_row(poet) -> None:
+    from tangshi import metrics
+
+    for p in poet.write(form="七律", n=8, candidates=8, seed=3, temperature=0.3, repeat_penalty=0.0):
+        assert metrics.max_uses(p.lines) <= 2, p.lines
+        assert not any(line[i] == line[i + 1] == line[i + 2] for line in p.lines for i in range(len(line) - 2))
+
+
+def test_fixed_characters_count_as_used(poet) -> None:
+    """An acrostic's characters are not used again elsewhere while the penalty can prevent it."""
+    heads = ACROSTIC[:4]
+    for p in poet.write(form="五绝", acrostic=heads, n=4, candidates=8, seed=2, repeat_penalty=10.0):
+        body = "".join(line[1:] for line in p.lines)
+        assert not set(heads) & set(body), (heads, p.lines)
+
+
+def test_guidance_zero_is_the_model_alone() -> None:
+    import torch
+
+    from tangshi.decode import _guide
+
+    logp = torch.log_softmax(torch.randn(2, 3, 50), -1)
+    assert torch.equal(_guide(logp, 0.0), logp[0])  # exactly the title rows' distribution
+    assert torch.equal(_guide(logp[:1], 1.5), logp[0])  # no empty rows: nothing to contrast
+    g = _guide(logp, 1.5)
+    assert torch.allclose(g, torch.log_softmax(2.5 * logp[0] - 1.5 * logp[1], -1))
+    assert torch.allclose(g.exp().sum(-1), torch.ones(3))
+
+
+def test_one_candidate_without_guidance_runs_no_empty_rows(poet) -> None:
+    p = poet.write(form="五绝", title="秋夜", candidates=1, guidance=0.0, seed=1)[0]
+    assert p.pmi is None  # the empty-title rows did not run
+    q = poet.write(form="五绝", title="秋夜", candidates=2, guidance=0.0, seed=1)[0]
+    assert q.pmi is not None  # ranking two needs the title's PMI
+
+
+def test_ranking_is_deterministic_with_a_seed(poet) -> None:
+    a = poet.write(form="七绝", title="送别", n=3, candidates=8, seed=5)
+    b = poet.write(form="七绝", title="送别", n=3, candidates=8, seed=5)
+    assert [(p.text, p.rank) for p in a] == [(p.text, p.rank) for p in b]
+    assert a[0].rank == max(p.rank for p in a)
+
+
+@pytest.mark.parametrize("extra", [{}, {"beam": 8}])
+def test_the_n_best_differ_in_two_lines_or_more(poet, extra: dict) -> None:
+    from tangshi import metrics
+
+    for seed in range(3):
+        poems = poet.write(form="七律", title="秋夜", n=3, seed=seed, **extra)
+        assert len(poems) == 3
+        for i, a in enumerate(poems):
+            for b in poems[i + 1:]:
+                assert metrics.lines_apart(a.lines, b.lines) >= 2, (a.lines, b.lines)

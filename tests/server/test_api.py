@@ -211,3 +211,18 @@ def test_allow_host_opens_a_name_deliberately(poet) -> None:
                     base_url="http://poems.example.org") as c:
         assert c.get("/api/health").status_code == 200
         assert c.get("/api/health", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_the_servers_candidates_setting_applies_to_requests_that_do_not_choose(poet) -> None:
+    from fastapi.testclient import TestClient
+
+    from tangshi.errors import InputError
+    from tangshi.server import create_app
+
+    with pytest.raises(InputError, match="candidates"):
+        create_app(poet, candidates=99)
+    with TestClient(create_app(poet, workers=1, candidates=1), base_url="http://127.0.0.1") as c:
+        alone = c.post("/api/poems", json={"form": "五绝", "guidance": 0.0, "seed": 1}).json()["poems"][0]
+        assert alone["pmi"] is None  # one candidate, no guidance: nothing to rank, no empty-title rows
+        chosen = c.post("/api/poems", json={"form": "五绝", "guidance": 0.0, "candidates": 3, "seed": 1})
+        assert chosen.json()["poems"][0]["pmi"] is not None

@@ -58,11 +58,12 @@ def _input_error(_: Request, err: InputError) -> JSONResponse:
 
 
 def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
-               max_body: int = MAX_BODY, allow_hosts: tuple[str, ...] = ()) -> FastAPI:
+               max_body: int = MAX_BODY, allow_hosts: tuple[str, ...] = (), candidates: int | None = None) -> FastAPI:
     """The app serving ``poet``; ``workers`` threads generate, ``queue`` more requests may wait.
 
     Requests are answered when their ``Host`` is a loopback name or one of ``allow_hosts``
-    (``"*"``: any host; see :class:`~tangshi.server.limits.AllowedHosts`).
+    (``"*"``: any host; see :class:`~tangshi.server.limits.AllowedHosts`). ``candidates`` is the
+    server's setting for requests that do not choose theirs (default: the request's default).
     """
     workers = workers or default_workers()
     pool = BoundedPool(workers, 4 * workers if queue is None else queue, timeout)
@@ -83,12 +84,14 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
     app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",
                                                         {"Retry-After": str(RETRY_AFTER_S)}))
     app.add_exception_handler(TimedOut, lambda _, e: _error(504, str(e)))
-    _routes(app, poet, pool)
+    if candidates is not None:
+        R.WriteRequest(candidates=candidates)  # in range, or InputError
+    _routes(app, poet, pool, candidates)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 
-def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
+def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> None:
     step = poet.header.get("step")
     batcher = Batcher(poet, pool)
 
@@ -99,7 +102,10 @@ def _routes(app: FastAPI, poet, pool: BoundedPool) -> None:
     @app.post("/api/poems", response_model=S.PoemsOut, responses={**ERRORS, **BUSY}, tags=["poems"])
     async def write(body: S.WriteRequest) -> dict:
         """Write poems: the same fields and JSON as ``tangshi write --json``."""
-        poems = await batcher.write(S.to_request(body, R.WriteRequest))
+        fields = body.model_dump(exclude_unset=True)
+        if candidates is not None:
+            fields.setdefault("candidates", candidates)
+        poems = await batcher.write(R.WriteRequest(**fields))
         return {"poems": [p.to_json() for p in poems]}
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])

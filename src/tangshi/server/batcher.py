@@ -5,7 +5,7 @@ so eight poems in one batch cost little more than one (``bench/generate_speed.py
 request is put in a pending list and buys a ticket from the :class:`BoundedPool` (which keeps
 its limits: 503 when full, 504 after the timeout). A worker running a ticket takes the oldest
 pending request and every other pending request that may share its decode
-(:meth:`tangshi.request.WriteRequest.batch_key`, up to ``max_rows`` rows), writes them with
+(:meth:`tangshi.request.WriteRequest.batch_key`, up to ``max_rows`` candidate rows), writes them with
 ``poet.write_batch``, and answers each; a ticket whose request was already answered by
 another worker's batch returns at once.
 """
@@ -31,7 +31,7 @@ class _Entry:
 class Batcher:
     """Writes poems for ``poet`` on ``pool``'s workers, merging compatible pending requests."""
 
-    def __init__(self, poet, pool: BoundedPool, max_rows: int = 16) -> None:
+    def __init__(self, poet, pool: BoundedPool, max_rows: int = 32) -> None:
         self.poet, self.pool, self.max_rows = poet, pool, max_rows
         self._lock = threading.Lock()
         self._pending: list[_Entry] = []

@@ -41,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
     for name in args.allow_host or ():
         if not name or any(c in name for c in "/ \t"):
             raise InputError(f"--allow-host takes a host name (e.g. poems.example.org) or '*', got {name!r}")
+    if args.candidates is not None:
+        from tangshi.request import WriteRequest
+
+        WriteRequest(candidates=args.candidates)  # in range, before the model loads
     poet = Poet.load(args.model, precision=args.precision)
     workers = args.workers or default_workers()
     # Each worker decodes one small batch: threads inside one op would only fight the other workers.
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"tangshi: warning: serving on {args.host}, reachable from other machines", file=sys.stderr)
     app = create_app(poet, workers=workers, queue=args.queue, timeout=args.timeout,
-                     allow_hosts=allowed_hosts(args.host, args.allow_host))
+                     allow_hosts=allowed_hosts(args.host, args.allow_host), candidates=args.candidates)
     print(f"tangshi: serving {poet.name} (step {poet.header.get('step')}, {poet.precision}) on http://{args.host}:{args.port}/",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
@@ -70,6 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="requests that may wait for a worker before the server answers 503 (default: 4 per worker)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="seconds a poem may take, waiting included, before the server answers 504 (default: 30)")
+    p.add_argument("--candidates", type=int, metavar="K",
+                   help="candidates sampled per poem for requests that do not choose (default: the"
+                        " request's default; 1 is fastest)")
     p.add_argument("--allow-host", action="append", metavar="NAME",
                    help="also answer requests for this Host name (repeatable; '*': any). By default only"
                         " loopback names are answered; bound to a non-loopback address without this"
