@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, load_model, save_file, save_model
 
-from tangshi.atomic import staged_dir, write_text
+from tangshi.atomic import _umask, staged_dir, write_text
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import CheckpointError, TangshiError
 from tangshi.model import ModelConfig, PoemModel
@@ -66,6 +67,8 @@ def save(path: Path, model: PoemModel, vocab: Vocab, meta: dict, train_state: di
             save_file(train_state["tensors"], str(stage / STATE_TENSORS))
             rest = {**train_state["json"], "tensors_sha256": sha256(stage / STATE_TENSORS)}
             write_text(stage / STATE_JSON, json.dumps(rest))
+        for f in stage.iterdir():  # safetensors writes 0600: give the usual mode, as write_text does
+            os.chmod(f, 0o666 & ~_umask())
 
 
 def sha256(path: Path) -> str:

@@ -50,7 +50,10 @@ from tangshi.request import STARTS, WriteRequest
 from tangshi.sampler import beam_step, sample
 
 # Set by measurement (docs/quality.md, bench/quality_sweep.py); not request fields.
-REDUPLICATION = 0.0   # nats for doubling the character just placed into a 叠字 (instead of the penalty)
+# The repetition penalty per form (nats per earlier use) that brings each form's repetition to
+# real poems' rate; a request's repeat_penalty overrides it.
+REPEAT_PENALTY = {"五言绝句": 3.5, "七言绝句": 2.0, "五言律诗": 3.0, "七言律诗": 2.0}
+REDUPLICATION = -2.0  # nats for doubling the character just placed into a 叠字 (instead of the penalty)
 DIVERSITY = 2.0       # nats a token costs a beam group per earlier group that chose it at the same step
 PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
 REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
@@ -68,7 +71,7 @@ class DecodeConfig:
     beam: int               # 0: sample; W: grouped beam search of width W (n groups)
     n: int
     seed: int | None
-    repeat_penalty: float   # nats per earlier use of a character
+    repeat_penalty: float | None  # nats per earlier use of a character (None: REPEAT_PENALTY[form])
     guidance: float         # γ of title guidance; 0: the model's own distribution
     candidates: int         # rows sampled, of which rank_score keeps the best n
 
@@ -140,6 +143,7 @@ class Decoder:
         """
         B = len(pats)
         g = generator(cfg.seed)
+        penalty = REPEAT_PENALTY[form.name] if cfg.repeat_penalty is None else cfg.repeat_penalty
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:
@@ -163,7 +167,7 @@ class Decoder:
                 allowed = self._allowed(cons, rep, given)
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
-                bias = rep.bias(cfg.repeat_penalty, REDUPLICATION) if given is None else None
+                bias = rep.bias(penalty, REDUPLICATION) if given is None else None
                 if cfg.beam:
                     biased = guided + torch.from_numpy(bias) if bias is not None else guided
                     idx, tokens, score = beam_step(score, biased, allowed, groups, DIVERSITY)

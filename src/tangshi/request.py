@@ -100,8 +100,9 @@ class WriteRequest:
     candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32)
     guidance: float = _field(1.0, "title guidance: how much more the title steers than the model alone; 0 = none",
                              lo=0.0, hi=5.0)
-    repeat_penalty: float = _field(2.0, "penalty (nats) on a character for each earlier use in the poem;"
-                                        " 0 = none (no character three times, whatever it is)", lo=0.0, hi=10.0)
+    repeat_penalty: float | None = _field(None, "penalty (nats) on a character for each earlier use in the"
+                                               " poem; 0 = none (never three times, whatever it is); default:"
+                                               " measured per form", lo=0.0, hi=10.0)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
 
     def __post_init__(self) -> None:
