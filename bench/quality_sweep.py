@@ -3,7 +3,7 @@
 On valid titles (never test), each setting writes one poem per title for ``--titles`` titles
 per form through ``Poet.write_batch`` (seeded, so every setting sees the same titles and seeds),
 and measures what ``tangshi eval`` measures: the judge score, characters used more than once per
-poem against real valid poems (the ratio), 叠字 per poem, distinct-2, title use and the title's
+poem against every real valid poem of the form (the ratio), 叠字 per poem, distinct-2, title use and the title's
 PMI, and the wall time per poem. Settings are request fields (``temperature``, ``top_p``,
 ``guidance``, ``candidates``, ``repeat_penalty``) or the decoder's measured constants
 (``REDUPLICATION``, ``PMI_WEIGHT``, ``REPEAT_WEIGHT`` in :mod:`tangshi.decode`).
@@ -52,14 +52,15 @@ def measure(poet, judge, valid, settings: dict, titles: int, seed: int, beam: in
     try:
         out, t0, n = {}, time.perf_counter(), 0
         for form in REGULATED:
-            real = [p for p in valid if p.form == form][:titles]
+            every = [p for p in valid if p.form == form]
+            real = every[:titles]
             reqs = [{**r, **fields, **({"beam": beam} if beam else {})}
                     for r in mode_requests("title", real, len(real), poet.vocab)]
             WriteRequest(form=form, **fields)  # validates the setting
             poems = [ps[0].lines for ps in generate(poet, form, reqs, seed)]
             n += len(poems)
             ts = [r["title"] for r in reqs]
-            base = metrics.summary([list(p.lines) for p in real])
+            base = metrics.summary([list(p.lines) for p in every])  # the rates of every valid poem of the form
             fig = metrics.summary(poems, ts)
             fig.update(judge=sum(judge.score(poems)) / len(poems),
                        title_pmi=sum(title_pmi(poet.model, poet.vocab, poems, ts, form)) / len(poems),
@@ -70,6 +71,22 @@ def measure(poet, judge, valid, settings: dict, titles: int, seed: int, beam: in
     finally:
         for k, v in saved.items():
             setattr(decode, k, v)
+    keys = ("judge", "repeats", "repeat_ratio", "reduplications", "distinct_2", "title_use", "title_pmi", "max_uses")
+    out["all"] = {k: (max if k == "max_uses" else lambda xs: sum(xs) / len(xs))([out[f][k] for f in REGULATED])
+                  for k in keys}
+    return out
+
+
+def real_row(poet, judge, valid, titles: int) -> dict:
+    """The same figures for every real valid poem of each form (the repetition baseline of the ratios)."""
+    out = {}
+    for form in REGULATED:
+        real = [p for p in valid if p.form == form]
+        lines, ts = [list(p.lines) for p in real], [p.title for p in real]
+        fig = metrics.summary(lines, ts)
+        fig.update(judge=sum(judge.score(lines)) / len(lines),
+                   title_pmi=sum(title_pmi(poet.model, poet.vocab, lines, ts, form)) / len(lines), repeat_ratio=1.0)
+        out[form] = fig
     keys = ("judge", "repeats", "repeat_ratio", "reduplications", "distinct_2", "title_use", "title_pmi", "max_uses")
     out["all"] = {k: (max if k == "max_uses" else lambda xs: sum(xs) / len(xs))([out[f][k] for f in REGULATED])
                   for k in keys}
@@ -90,7 +107,11 @@ def main() -> None:
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(args.judge), load_dataset().split("valid")
     base = {k: v[0] for k, v in parse(args.base)}
-    rows = []
+    real = real_row(poet, judge, valid, args.titles)
+    rows = [{"setting": "real valid poems", "varied": "real", "value": None, **real}]
+    a = real["all"]
+    print(f"real valid poems: judge {a['judge']:.3f} 叠字 {a['reduplications']:.2f} dist2 {a['distinct_2']:.3f}"
+          f" title {a['title_use']:.0%} pmi {a['title_pmi']:+.3f} repeats {a['repeats']:.2f}", file=sys.stderr)
     for name, values in parse(args.sweep) or [("base", [0.0])]:
         for v in values:
             setting = {**base, **({name: v} if name != "base" else {})}
@@ -103,6 +124,32 @@ def main() -> None:
                   file=sys.stderr, flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+    print(markdown(rows))
+    print(per_form(rows))
+
+
+def per_form(rows: list[dict]) -> str:
+    """Repeats × real and 叠字 per form, for each row (the repetition penalty is set per form)."""
+    out = ["| setting | " + " | ".join(REGULATED) + " |", "|---|" + "---:|" * len(REGULATED)]
+    for r in rows[1:]:
+        name = f"{r['varied']} {r['value']:g}" if r["varied"] != "base" else "defaults"
+        out.append(f"| {name} | " + " | ".join(f"{r[f]['repeat_ratio']:.2f} ({r[f]['reduplications']:.2f})"
+                                               for f in REGULATED) + " |")
+    return "\n".join(out)
+
+
+def markdown(rows: list[dict]) -> str:
+    """The rows as a markdown table (all forms together; repeats as the mean of per-form ratios)."""
+    out = ["| setting | judge | repeats × real | 叠字 | distinct-2 | title use | title PMI | ms a poem |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        a = r["all"]
+        name = r["setting"] if r["varied"] == "real" else (f"{r['varied']} {r['value']:g}" if r["varied"] != "base"
+                                                           else "defaults")
+        ms = f"{r['ms_per_poem']:.0f}" if "ms_per_poem" in r else ""
+        out.append(f"| {name} | {a['judge']:.2f} | {a['repeat_ratio']:.2f} | {a['reduplications']:.2f} |"
+                   f" {a['distinct_2']:.3f} | {a['title_use']:.0%} | {a['title_pmi']:+.2f} | {ms} |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 On the test split (``--split valid`` for tuning) of the built corpus:
 
 - perplexity per form, with the true titles and with empty ones (the conditioning gain);
-- for generated poems, per form and mode (``title``: one per real title; ``free``, ``acrostic``
+- for generated poems, per form and mode (``title``: one per real title, the first ``--poems``; ``free``, ``acrostic``
   from real poems' line heads, ``continuation`` of real opening lines, ``beam``), at the
   default settings, and for as many real poems:
   the strict-check pass rate; the **judge score** (:mod:`tangshi.judge`: per-character loss of
@@ -169,8 +169,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
         real = [p for p in real_all if p.form == form]
         if not real:
             continue
-        sample = real[:cfg.poems]
-        lines, titles = [list(p.lines) for p in sample], [p.title for p in sample]
+        lines, titles = [list(p.lines) for p in real], [p.title for p in real]  # every real poem of the form
         result["real"][form] = _figures(lines, titles, [check(simple(p)).ok for p in lines], train_lines,
                                         score(lines), title_pmi(poet.model, poet.vocab, lines, titles, form))
         result["generated"][form] = {}

@@ -145,8 +145,10 @@ class Poet:
             first = plans[members[0]]
             rows = [pat for k in members for pat in plans[k].rows]
             titles = [plans[k].title for k in members for _ in plans[k].rows]
-            cfg = first.cfg.__class__(**{**first.cfg.__dict__, "n": len(rows),
-                                         "seed": first.cfg.seed if first.req.seed is not None else seed})
+            own = first.cfg.seed if first.req.seed is not None else None
+            # one batch seed, made distinct per group: two equal requests decoded apart differ
+            shared = None if seed is None else seed + members[0]
+            cfg = first.cfg.__class__(**{**first.cfg.__dict__, "n": len(rows), "seed": own if own is not None else shared})
             cands = self.decoder.decode(first.req.form_spec, rows, titles if len(members) > 1 else first.title,
                                         first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0

@@ -11,8 +11,8 @@ recurrent model left to itself loops. :class:`Repetition` keeps, for each of ``B
 - ``occurrences`` (B, V): every occurrence, for the hard limit — no character three times, and
   no run of three (AAA).
 
-Its :meth:`bias` is added to the next-character scores after the temperature: ``−penalty ×
-uses``, except for the character just placed in this line, which may be doubled into a 叠字
+Its :meth:`bias` is added to the next-character log-probabilities (before the temperature):
+``−penalty × uses``, except for the character just placed in this line, which may be doubled into a 叠字
 for ``+reduplication`` instead (the exemption). Both strengths are set by measurement
 (docs/quality.md), so that generated poems repeat at the rate real ones do.
 """

@@ -90,10 +90,10 @@ class WriteRequest:
     start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
                                choices=tuple(STARTS))
     first_rhymes: bool | None = _field(None, "whether line 1 rhymes (首句入韵); default: the model chooses")
-    temperature: float = _field(0.8, "sampling temperature: lower is safer, higher is bolder",
+    temperature: float = _field(0.6, "sampling temperature: lower is safer, higher is bolder",
                                 lo=0.0, hi=2.0, lo_open=True)
     top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000)
-    top_p: float = _field(0.95, "nucleus sampling: keep the likeliest characters holding this share of the"
+    top_p: float = _field(0.9, "nucleus sampling: keep the likeliest characters holding this share of the"
                                 " probability", lo=0.0, hi=1.0, lo_open=True)
     beam: int = _field(0, "beam search of this width instead of sampling, in n diverse groups; 0 = sample",
                        lo=0, hi=16)

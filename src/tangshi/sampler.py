@@ -17,11 +17,12 @@ SHORTLIST = 512  # ranks summed first when looking for the top-p cut (the cut's 
 
 def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k: int, top_p: float,
            g: torch.Generator, bias: np.ndarray | None = None) -> torch.Tensor:
-    """Temperature, then a bias, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
+    """A bias, then temperature, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
 
-    The distribution sampled is p ∝ exp(logp / temperature + bias): ``bias`` (B, V), in nats
-    after the temperature, is how the repetition penalty enters (see
-    :class:`tangshi.decode.Repetition`), so its strength does not change with the temperature.
+    The distribution sampled is p ∝ exp((logp + bias) / temperature): ``bias`` (B, V), in nats,
+    is how the repetition penalty enters (see :class:`tangshi.repetition.Repetition`); being
+    added before the temperature, it weighs the same against the model's preferences at every
+    temperature.
 
     As in common practice, top-k keeps the k likeliest items and top-p then keeps the
     smallest prefix of them, likeliest first, that holds top_p of their probability.
@@ -31,9 +32,10 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     its probability, and the item holding that value is looked up. The uniforms come from ``g``: a seed still
     gives the same poem.
     """
-    x = logp.float().cpu().numpy() * np.float32(1 / temperature)  # (B, V)
+    x = logp.float().cpu().numpy()  # (B, V)
     if bias is not None:
-        x += bias
+        x = x + bias
+    x *= np.float32(1 / temperature)
     x -= x.max(axis=1, keepdims=True)
     ok = allowed.cpu().numpy()  # (B, V) bool
     w = np.exp(x) * ok  # (B, V) ∝ p
