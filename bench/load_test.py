@@ -156,6 +156,7 @@ def main() -> int:
     p.add_argument("--workers", type=int, help="the started server's --workers (default: its own)")
     p.add_argument("--queue", type=int, help="the started server's --queue (default: its own)")
     p.add_argument("--seeded", action="store_true", help="clients send a random seed with each request")
+    p.add_argument("--candidates", type=int, help="the started server's --candidates (default: the request's)")
     p.add_argument("--reference-seconds", type=float, default=5.0,
                    help="in-process reference run, 0 = skip (default: 5)")
     args = p.parse_args()
@@ -169,14 +170,16 @@ def main() -> int:
         server = nullcontext((args.url.rstrip("/"), None))
     else:
         extra = [*(["--workers", str(args.workers)] if args.workers else []),
-                 *(["--queue", str(args.queue)] if args.queue is not None else [])]
+                 *(["--queue", str(args.queue)] if args.queue is not None else []),
+                 *(["--candidates", str(args.candidates)] if args.candidates is not None else [])]
         server = serve(args.model, *extra)
     with server as (url, proc):
         health = wait_ready(url, proc, timeout=60)
         report = run_load(url, proc.pid if proc else args.pid, args.clients, args.seconds, forms, args.max_requests,
                               args.seeded)
     report = {"server": {"url": url, "model": health["name"], "version": health["version"],
-                         "workers": health["workers"], "queue": health["queue"]}, "seeded": args.seeded, **report,
+                         "workers": health["workers"], "queue": health["queue"], "candidates": args.candidates},
+              "seeded": args.seeded, **report,
               "reference_in_process": reference(args.model, forms, args.reference_seconds) if not args.url else None}
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0

@@ -84,6 +84,8 @@ def real_row(poet, judge, valid, titles: int) -> dict:
         real = [p for p in valid if p.form == form]
         lines, ts = [list(p.lines) for p in real], [p.title for p in real]
         fig = metrics.summary(lines, ts)
+        # distinct-n falls as poems are added: over as many poems as each setting writes
+        fig.update({k: metrics.distinct(lines[:titles], n) for n, k in ((1, "distinct_1"), (2, "distinct_2"))})
         fig.update(judge=sum(judge.score(lines)) / len(lines),
                    title_pmi=sum(title_pmi(poet.model, poet.vocab, lines, ts, form)) / len(lines), repeat_ratio=1.0)
         out[form] = fig

@@ -52,7 +52,7 @@ from tangshi.sampler import beam_step, sample
 # Set by measurement (docs/quality.md, bench/quality_sweep.py); not request fields.
 # The repetition penalty per form (nats per earlier use) that brings each form's repetition to
 # real poems' rate; a request's repeat_penalty overrides it.
-REPEAT_PENALTY = {"五言绝句": 2.5, "七言绝句": 2.5, "五言律诗": 3.0, "七言律诗": 2.0}
+REPEAT_PENALTY = {"五言绝句": 2.0, "七言绝句": 2.0, "五言律诗": 2.5, "七言律诗": 2.0}
 REDUPLICATION = -2.0  # nats for doubling the character just placed into a 叠字 (instead of the penalty)
 DIVERSITY = 2.0       # nats a token costs a beam group per earlier group that chose it at the same step
 PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability

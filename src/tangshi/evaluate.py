@@ -6,7 +6,7 @@ On the test split (``--split valid`` for tuning) of the built corpus:
 - for generated poems, per form and mode (``title``: one per real title, the first ``--poems``; ``free``, ``acrostic``
   from real poems' line heads, ``continuation`` of real opening lines, ``beam``), at the
   default settings, and for as many real poems:
-  the strict-check pass rate; the **judge score** (:mod:`tangshi.judge`: per-character loss of
+  the strict-check pass rate (distinct-n over as many real poems as generated ones); the **judge score** (:mod:`tangshi.judge`: per-character loss of
   an independent right-to-left model, lower is more fluent); the repetition figures of
   :mod:`tangshi.metrics` (characters used more than once per poem, the share of poems with
   any, 叠字 per poem, the most uses of one character); distinct-2; the share of lines copied
@@ -172,6 +172,9 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
         lines, titles = [list(p.lines) for p in real], [p.title for p in real]  # every real poem of the form
         result["real"][form] = _figures(lines, titles, [check(simple(p)).ok for p in lines], train_lines,
                                         score(lines), title_pmi(poet.model, poet.vocab, lines, titles, form))
+        # distinct-n falls as poems are added: over as many real poems as the title mode writes
+        result["real"][form].update(distinct_1=metrics.distinct(lines[:cfg.poems], 1),
+                                    distinct_2=metrics.distinct(lines[:cfg.poems], 2))
         result["generated"][form] = {}
         for k, mode in enumerate(MODES):
             progress(f"{form}: {mode}")
@@ -232,6 +235,21 @@ def format_table(r: dict) -> str:
     return "\n".join(rows)
 
 
+def format_markdown(r: dict) -> str:
+    """The same table as :func:`format_table`, in markdown (the model card's)."""
+    head = "| form | poems | " + " | ".join(name for name, _, _ in ROWS) + " |"
+    rows = [head, "|---|---|" + "---:|" * len(ROWS)]
+    for form, modes in r["generated"].items():
+        for who, x in (("real", r["real"][form]), *modes.items()):
+            rows.append(f"| {form if who == 'real' else ''} | {who} | " + " | ".join(_cells(x).split()) + " |")
+    rows += ["", "| form | perplexity, titles / empty | n-best (3 at once): distinct lines, all two lines apart, sampling · beam 8 |",
+             "|---|---:|---|"]
+    for form, nb in r["nbest"].items():
+        ppl = f"{r['perplexity']['titles'][form]:.1f} / {r['perplexity']['empty_titles'][form]:.1f}"
+        rows.append(f"| {form} | {ppl} | " + " · ".join(f"{x['spread']:.0%}, {x['apart']:.0%}" for x in nb.values()) + " |")
+    return "\n".join(rows)
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``tangshi eval``."""
     import sys
@@ -253,7 +271,10 @@ def run(args: argparse.Namespace) -> int:
         judge = None
     result = evaluate(poet, dataset, cfg, lambda m: print(m, file=sys.stderr), judge)
     result["config"] = asdict(cfg)
-    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else format_table(result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(format_markdown(result) if args.markdown else format_table(result))
     return 0
 
 
@@ -269,4 +290,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", default=d.split, help=f"valid or test (default: {d.split})")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed of the generation")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--markdown", action="store_true", help="print the table in markdown (the model card's)")
     p.set_defaults(func=run)
