@@ -31,7 +31,7 @@ from tangshi.judge import Judge
 from tangshi.poet import Poet
 from tangshi.request import WriteRequest
 
-CONSTANTS = ("REDUPLICATION", "PMI_WEIGHT", "REPEAT_WEIGHT", "DIVERSITY")
+CONSTANTS = ("REDUPLICATION", "PMI_WEIGHT", "REPEAT_WEIGHT", "DIVERSITY", "BEAM_PENALTY")
 
 
 def parse(pairs: list[str]) -> list[tuple[str, list[float]]]:

@@ -54,6 +54,7 @@ from tangshi.sampler import beam_step, sample
 # real poems' rate; a request's repeat_penalty overrides it.
 REPEAT_PENALTY = {"五言绝句": 2.0, "七言绝句": 2.0, "五言律诗": 2.5, "七言律诗": 2.0}
 REDUPLICATION = -2.0  # nats for doubling the character just placed into a 叠字 (instead of the penalty)
+BEAM_PENALTY = 1.25   # beam search seeks likely text, which repeats more: the penalty times this there
 DIVERSITY = 2.0       # nats a token costs a beam group per earlier group that chose it at the same step
 PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
 REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
@@ -144,6 +145,8 @@ class Decoder:
         B = len(pats)
         g = generator(cfg.seed)
         penalty = REPEAT_PENALTY[form.name] if cfg.repeat_penalty is None else cfg.repeat_penalty
+        if cfg.beam and cfg.repeat_penalty is None:
+            penalty *= BEAM_PENALTY
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:
