@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -164,6 +165,28 @@ def _verify(file: Path, expected: object) -> None:
         raise CheckpointError(f"checkpoint {file} is corrupt: its SHA-256 differs from the one in its header")
 
 
+@contextmanager
+def _shapes_only():
+    """Build modules for their shapes alone: on the meta device, random initialisers skipped.
+
+    (On meta, ``normal_`` runs a Python decomposition that imports torch._dynamo: 2 s of a
+    4 s cold start, for values nobody reads.)
+    """
+    saved = {name: getattr(torch.nn.init, name) for name in _INITIALISERS}
+    try:
+        for name in _INITIALISERS:
+            setattr(torch.nn.init, name, lambda tensor, *args, **kwargs: tensor)
+        with torch.device("meta"):
+            yield
+    finally:
+        for name, fn in saved.items():
+            setattr(torch.nn.init, name, fn)
+
+
+_INITIALISERS = ("normal_", "trunc_normal_", "uniform_", "kaiming_uniform_", "kaiming_normal_",
+                 "xavier_uniform_", "xavier_normal_", "orthogonal_")
+
+
 def _check_shapes(weights: Path, cfg, model_class: type) -> None:
     """Compare the file's tensor shapes with the config's, building nothing (a meta-device model)."""
     try:
@@ -172,7 +195,7 @@ def _check_shapes(weights: Path, cfg, model_class: type) -> None:
     except (OSError, ValueError, RuntimeError, SafetensorError) as err:
         reason = (str(err).splitlines() or ["not a safetensors file"])[0]
         raise CheckpointError(f"cannot read {weights}: {reason}") from err
-    with torch.device("meta"):
+    with _shapes_only():
         want = {k: tuple(v.shape) for k, v in model_class(cfg).state_dict().items()}
     for name, shape in found.items():
         if name not in want:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import shutil
 import struct
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -141,3 +143,13 @@ def test_the_shipped_model_carries_its_checksum() -> None:
     from tangshi.poet import DEFAULT_MODEL
 
     assert _header(DEFAULT_MODEL)["weights_sha256"] == checkpoint.sha256(_weights(DEFAULT_MODEL))
+
+
+def test_loading_builds_the_shape_check_without_initialising(tiny_model: Path) -> None:
+    """The meta-device shape check skips torch's initialisers (meta ``normal_`` imports torch._dynamo,
+    2 s of a cold start), and leaves them as they were."""
+    code = ("import sys, torch; from tangshi import checkpoint; before = torch.nn.init.normal_;"
+            f" checkpoint.load({str(tiny_model)!r}); assert torch.nn.init.normal_ is before;"
+            " print('torch._dynamo' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
