@@ -41,6 +41,7 @@ CASES = {
     "check: 10 MB on stdin": (["check", "-"], ("春" * 3_500_000).encode(), "more than 1000 characters"),
     "check: too long": (["check", "春" * 1001], None, "at most 1000"),
     "check: empty": (["check", ""], None, "no poem given"),
+    "check: two modes": (["check", "--strict", "--lenient", "白日依山盡"], None, "not allowed with"),
     "check: only invisible characters": (["check", "\ufeff\u200b"], None, "no poem given"),
     "train: eval every 0": (["train", "--eval-every", "0", "--out", "{tmp}/r"], None, "--eval-every must be"),
     "train: batch size 0": (["train", "--batch-size", "0", "--out", "{tmp}/r"], None, "--batch-size must be"),

@@ -359,6 +359,7 @@ def _reorder(idx: torch.Tensor, B: int, state, cons, out: torch.Tensor, lp: torc
     state = _select_rows(state, rows)
     if cons is not None:
         cons = dataclasses.replace(cons, pattern=cons.pattern[idx], step=cons.step[idx], live=cons.live[idx],
-                                   groups=cons.groups[idx], used=cons.used[idx])
+                                   groups=cons.groups[idx], used=cons.used[idx],
+                                   prev=None if cons.prev is None else cons.prev[idx])
     return state, cons, out[idx], lp[:, idx], logp[:, idx]
 

@@ -7,6 +7,7 @@ raises :class:`tangshi.errors.InputError` naming the bad value (and the request 
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import warnings
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from tangshi.hanzi import join_lines
 from tangshi.request import WriteRequest
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
+REDECODES = 3  # more decodes while the checker rejects too many candidates (never seen twice)
 
 
 @dataclass
@@ -118,7 +120,7 @@ class Poet:
         plan = self._plan(req)
         cands = self.decoder.decode(req.form_spec, plan.rows, plan.title, plan.forced, plan.cfg, plan.rescue,
                                     _contrast([plan]))
-        return self._finish(plan, cands)
+        return self._finish(plan, self._refill(plan, self._poems(plan, cands), plan.cfg))
 
     def write_batch(self, requests: list[WriteRequest], seed: int | None = None) -> list[list[Poem] | Exception]:
         """Answer several requests, merging those that can share a decode.
@@ -153,7 +155,8 @@ class Poet:
                                         first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0
             for k in members:
-                out[k] = self._finish(plans[k], cands[at:at + len(plans[k].rows)])
+                poems = self._poems(plans[k], cands[at:at + len(plans[k].rows)])
+                out[k] = self._finish(plans[k], self._refill(plans[k], poems, cfg))
                 at += len(plans[k].rows)
         return out  # type: ignore[return-value]
 
@@ -210,12 +213,11 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced
 
-    def _finish(self, plan: _Plan, cands: list) -> list[Poem]:
-        """Rank the decoded candidates of one request, check them, render them: the best ``n``, best first.
+    def _poems(self, plan: _Plan, cands: list) -> list[Poem]:
+        """The decoded candidates of one request, rendered in its script and checked as a reader would.
 
-        Ranked by :func:`tangshi.decode.rank_score` (a candidate the checker rejects comes last);
-        each poem returned differs from every better one in at least two lines, while there are
-        candidates that do.
+        Strict rules are checked in the checker's default (contextual) mode: the decoder read each
+        多音字 from its left neighbour alone; the check reads both neighbours.
         """
         from tangshi.decode import rank_score
         from tangshi.prosody import check
@@ -226,13 +228,38 @@ class Poet:
         for c in cands:
             lines = [from_model(line, req.script) for line in c.lines]
             text = join_lines(lines)
-            report = check(text, lenient=req.rules == "lenient")
+            report = check(text, "lenient" if req.rules == "lenient" else "contextual")
             poems.append(Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
                               rank_score(c), c.pattern.name, report.to_json()))
-        poems.sort(key=lambda p: (not p.check["ok"], -p.rank))
+        return poems
+
+    def _refill(self, plan: _Plan, poems: list[Poem], cfg) -> list[Poem]:
+        """Drop the candidates the checker rejects, decoding more (at most REDECODES times) while
+        fewer than ``n`` remain. Given lines that break the rules, or rules off: nothing is dropped."""
+        if plan.req.rules == "off" or plan.broken:
+            return poems
+        good = [p for p in poems if p.check["ok"]]
+        for attempt in range(1, REDECODES + 1):
+            if len(good) >= plan.req.n or plan.req.beam:  # a beam decodes the same again: no refill
+                break
+            seed = None if cfg.seed is None else cfg.seed + attempt * 1_000_003
+            again = dataclasses.replace(plan.cfg, seed=seed)
+            cands = self.decoder.decode(plan.req.form_spec, plan.rows, plan.title, plan.forced, again,
+                                        plan.rescue, _contrast([plan]))
+            good += [p for p in self._poems(plan, cands) if p.check["ok"]]
+        return good
+
+    def _finish(self, plan: _Plan, poems: list[Poem]) -> list[Poem]:
+        """The best ``n`` of one request's checked poems, best first.
+
+        Ranked by :func:`tangshi.decode.rank_score` (a poem the checker rejects — only when given
+        lines break the rules — comes last); each poem returned differs from every better one in
+        at least two lines, while there are candidates that do.
+        """
+        poems = sorted(poems, key=lambda p: (not p.check["ok"], -p.rank))
         poems = _apart(poems, req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
-        broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken else []
+        broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken and poems else []
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning, stacklevel=3)

@@ -22,6 +22,7 @@ from tangshi.hanzi import SHORT_NAMES, converter, is_han, split_lines, strip_inv
 from tangshi.prosody.forms import FORM_BY_NAME, Form
 
 RULES = ("strict", "lenient", "off")
+CHECK_MODES = ("contextual", "strict", "lenient")  # tangshi.prosody.checker.MODES
 SCRIPTS = ("simplified", "traditional")
 STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
 TITLE_MAX = 32  # characters of a title the encoder reads (training cuts longer corpus titles)
@@ -177,7 +178,9 @@ class CheckRequest:
 
     text: str = _field(dataclasses.MISSING, "the poem; lines split by punctuation, spaces or newlines",
                        max_len=CHECK_TEXT_MAX)
-    lenient: bool = _field(False, "a 多音字 counts as either tone (default: every reading must fit)")
+    mode: str = _field("contextual", "how a 多音字 is read: contextual (the reading its context shows; unsure ones"
+                       " either way), strict (every reading must fit) or lenient (either reading)",
+                       choices=CHECK_MODES)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

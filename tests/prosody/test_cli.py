@@ -59,12 +59,17 @@ def test_stdin(argv, capsys, monkeypatch):
     assert code == 0 and json.loads(out)["form"] == "五言绝句"
 
 
-def test_lenient_flag(capsys, monkeypatch):
+def test_mode_flags(capsys, monkeypatch):
     poem = "渭城朝雨浥輕塵，客舍青青楊柳春，勸君更盡一杯酒，西出陽關無故人"
-    strict = json.loads(run(["check", "--json", poem], capsys, monkeypatch)[1])
+    default = json.loads(run(["check", "--json", poem], capsys, monkeypatch)[1])
+    strict = json.loads(run(["check", "--json", "--strict", poem], capsys, monkeypatch)[1])
     lenient = json.loads(run(["check", "--json", "--lenient", poem], capsys, monkeypatch)[1])
-    assert "tone" in [e["kind"] for e in strict["errors"]]
-    assert [e["kind"] for e in lenient["errors"]] == ["shi_nian"]
+    assert "tone" in [e["kind"] for e in strict["errors"]] and strict["mode"] == "strict"
+    assert [e["kind"] for e in lenient["errors"]] == ["shi_nian"] and lenient["mode"] == "lenient"
+    # 輕 on a fixed 平 slot: its context (浥輕, 輕塵) reads it 平
+    assert [e["kind"] for e in default["errors"]] == ["shi_nian"] and default["mode"] == "contextual"
+    assert default["lines"][0]["chosen"][5] == "P" and default["lines"][0]["confidence"][5] >= 0.9
+
 
 
 def test_colour_rules(capsys, monkeypatch):

@@ -55,9 +55,9 @@ def _format_prosody(p: dict) -> str:
     if p["lexicon_missing"]:
         out.append("  most frequent missing: " + " ".join(f"{c}×{n}" for c, n in p["lexicon_missing"].items()))
     out.append(f"character tokens with both a 平 and a 仄 reading (多音字): {p['ambiguous_tokens']:.1%}")
-    out.append("real test-split poems passing the checker (strict / lenient):")
+    out.append("real test-split poems passing the checker (contextual / strict / lenient):")
     for form, r in p["human_pass_rates_test"].items():
-        out.append(f"  {form}: {r['strict']:.1%} / {r['lenient']:.1%} of {r['count']}")
+        out.append(f"  {form}: {r['contextual']:.1%} / {r['strict']:.1%} / {r['lenient']:.1%} of {r['count']}")
     return "\n".join(out)
 
 

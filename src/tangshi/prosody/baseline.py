@@ -2,7 +2,7 @@
 
 ``pass_rates(poems)`` takes ``(form_label, lines)`` pairs (labels 五言绝句 七言绝句 五言律诗 七言律诗,
 lines in traditional characters without punctuation) and returns, per form and overall, the
-share passing the strict and the lenient check, with counts. :func:`corpus_figures` adds the
+share passing the check in each mode (contextual, strict, lenient), with counts. :func:`corpus_figures` adds the
 lexicon's coverage of a corpus and its share of 多音字 tokens (``tangshi corpus stats``). ``平韵`` restricts to poems whose
 even-line ends all have a 平 reading, the population on which a 平-rhymed poem can pass at all.
 """
@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
 from tangshi.errors import choice_error
-from tangshi.prosody.checker import check
+from tangshi.prosody.checker import MODES, check
 from tangshi.prosody.forms import FORM_BY_NAME
 from tangshi.prosody.lexicon import P, Z, coverage, load, to_traditional
 
@@ -25,26 +25,29 @@ def _ping_rhymed(lines: Sequence[str]) -> bool:
 
 def _rates(counts: dict[str, int]) -> dict:
     n = counts["poems"]  # shares are 0.0 (not None) for no poems, so that callers can format them
-    return {"count": n, "poems": n, "strict_pass": counts["strict"], "lenient_pass": counts["lenient"],
-            "strict": counts["strict"] / n if n else 0.0, "lenient": counts["lenient"] / n if n else 0.0}
+    out = {"count": n, "poems": n}
+    for mode in MODES:
+        out[f"{mode}_pass"] = counts[mode]
+        out[mode] = counts[mode] / n if n else 0.0
+    return out
 
 
 def pass_rates(poems: Iterable[tuple[str, Sequence[str]]]) -> dict:
-    """Per form (and ``all``): ``count`` (= ``poems``), passes, and pass shares in strict and lenient mode.
+    """Per form (and ``all``): ``count`` (= ``poems``), passes, and pass shares in each mode.
 
     Each form also has ``ping_rhymed``: the same figures over the poems whose even-line ends all
     read 平 (the poems that can pass at all).
     """
-    counts: dict[tuple[str, bool], dict[str, int]] = defaultdict(lambda: {"poems": 0, "strict": 0, "lenient": 0})
+    counts: dict[tuple[str, bool], dict[str, int]] = defaultdict(lambda: dict.fromkeys(("poems", *MODES), 0))
     for label, lines in poems:
         if label not in FORM_BY_NAME:
             raise choice_error("form", label, FORM_BY_NAME)
         text = "，".join(lines)
-        strict, lenient = check(text).ok, check(text, lenient=True).ok
+        passed = {mode: check(text, mode).ok for mode in MODES}
         for key in ((label, False), ("all", False)) + (((label, True), ("all", True)) if _ping_rhymed(lines) else ()):
             counts[key]["poems"] += 1
-            counts[key]["strict"] += strict
-            counts[key]["lenient"] += lenient
+            for mode in MODES:
+                counts[key][mode] += passed[mode]
     out = {}
     for form in (*FORM_BY_NAME, "all"):
         out[form] = _rates(counts[(form, False)]) | {"ping_rhymed": _rates(counts[(form, True)])}

@@ -31,8 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="the poem; '-' or nothing reads it from standard input")
     parser.add_argument("--json", action="store_true",
                         help="print the report as JSON (form, ok, pattern, rhyme_group, lines, errors, notes)")
-    parser.add_argument("--lenient", action="store_true",
-                        help="let a 多音字 take whichever reading fits (default: strict, every reading must fit)")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--strict", dest="mode", action="store_const", const="strict",
+                       help="every reading of a 多音字 must fit")
+    modes.add_argument("--lenient", dest="mode", action="store_const", const="lenient",
+                       help="a 多音字 may take whichever reading fits")
+    parser.set_defaults(mode="contextual")  # each 多音字 read as its context shows (see docs/prosody.md)
     parser.set_defaults(func=handler)
     return parser
 
@@ -66,8 +70,8 @@ def handler(args: argparse.Namespace) -> int:
     from tangshi.prosody.checker import check
     from tangshi.prosody.render import render_report, use_colour
 
-    req = CheckRequest(_read(args.text), lenient=args.lenient)
-    report = check(req.text, lenient=req.lenient)
+    req = CheckRequest(_read(args.text), mode=args.mode)
+    report = check(req.text, req.mode)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

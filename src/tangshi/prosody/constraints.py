@@ -47,7 +47,8 @@ PATTERNS = patterns()  # the 16, indexed in the tables below
 # Tone classes of a vocabulary item (items without a reading have none). "Mixed" items have both
 # readings once every conversion is counted; lenient mode may still place them where *each*
 # conversion has a fitting reading (``may_ping`` / ``may_ze``).
-CLASSES = ("P", "Z", "mixed, may be P or Z", "mixed, may be P", "mixed, may be Z", "mixed")
+CLASSES = ("P", "Z", "mixed, may be P or Z", "mixed, may be P", "mixed, may be Z", "mixed", "either-way")
+EITHER = CLASSES.index("either-way")  # 看 望 听 …: either tone is correct anywhere (tangshi.prosody.readings)
 
 
 def line_templates(ltype: LineType, variants: bool = True) -> tuple[str, ...]:
@@ -58,7 +59,7 @@ def line_templates(ltype: LineType, variants: bool = True) -> tuple[str, ...]:
 
 def _admits(slot: str, cls: int, strict: bool) -> bool:
     """Does a template slot (``P``/``Z``/``*``) admit a character of class ``cls`` (see CLASSES)?"""
-    if slot == "*":
+    if slot == "*" or cls == EITHER:
         return True
     if cls < 2:
         return slot == "PZ"[cls]
@@ -76,6 +77,7 @@ class Tables:
     rhyme_step: torch.Tensor  # (16, S) bool
     n_steps: torch.Tensor  # (16,) long
     first_live: torch.Tensor  # (16,) long
+    width: torch.Tensor  # (16,) long: characters a line
 
     @cached_property
     def allow_code(self) -> torch.Tensor:
@@ -109,12 +111,20 @@ def tables(strict: bool, variants: bool) -> Tables:
                 elif line + 1 < pat.form.n_lines:
                     next_live[pi, s, live, cls] = (1 << len(per_line[line + 1])) - 1
     n_steps = torch.tensor([p.form.n_lines * p.form.n_chars for p in PATTERNS])
-    return Tables(allow, next_live, rhyme_step, n_steps, torch.tensor(firsts))
+    return Tables(allow, next_live, rhyme_step, n_steps, torch.tensor(firsts),
+                  torch.tensor([p.form.n_chars for p in PATTERNS]))
 
 
 def _candidates(char: str) -> set[str]:
-    """Every traditional form the checker may read ``char`` as, in either script."""
+    """Every traditional form the checker may read ``char`` as, in either script.
+
+    A character the lexicon knows that comes back to itself through simplified script (家 -> 家 -> 家)
+    is read as itself: its variants (傢, which reads 仄) are not asked to agree. Otherwise (乾 shown as
+    干, which the checker may read as 幹) every form it may come back as counts.
+    """
     simplified = converter("t2s").convert(char)
+    if load().knows(char) and converter("s2t").convert(simplified) == char:
+        return {char}
     out = {char, to_traditional(char, simplified=False), to_traditional(char, simplified=True)}
     if len(simplified) == 1:  # shown in simplified script, the checker may read it as any preimage
         out |= {to_traditional(simplified, simplified=True)} | _preimages().get(simplified, set())
@@ -141,6 +151,11 @@ class VocabProsody:
     ``may_ping``/``may_ze`` (V,): every conversion of the item has a 平 / 仄 reading (lenient mode).
     ``rhyme`` (G, V): a 平 reading in group ``group_names[g]`` (under every conversion of the item).
     ``canon`` (V,): one id per simplified form, so that a rhyme is never repeated in another script.
+    ``either`` (V,): the either-way 多音字 (看 望 听 …), placed anywhere. ``rhyme`` leaves out the
+    rhyme readings real poems almost never use (tangshi.prosody.readings: 還 in 先, 書 in 支).
+    ``context`` (V + 1, K) int8: for the item before (row V: a line's start), the tone class (0 平,
+    1 仄, −1 unsure) that each of the K other 多音字 (``poly``, (K,) item ids; ``poly_col`` (V,) the
+    inverse, −1 elsewhere) reads with confidence ≥ DECODE_CONFIDENT in that left context.
     """
 
     chars: tuple[str, ...]
@@ -152,11 +167,17 @@ class VocabProsody:
     group_names: tuple[str, ...]
     may_ping: torch.Tensor
     may_ze: torch.Tensor
+    either: torch.Tensor
+    poly: torch.Tensor
+    poly_col: torch.Tensor
+    context: torch.Tensor
 
     @classmethod
     def from_vocab(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
         """Tables for a vocabulary given as its items in id order (multi-char items get no reading)."""
-        lex = load()
+        from tangshi.prosody import readings
+
+        lex, model = load(), readings.load()
         ping_groups = [g for g in lex.groups if g.ping]
         col = {g.index: k for k, g in enumerate(ping_groups)}
         masks, rhyme, canon_ids = [], torch.zeros(len(ping_groups), len(chars), dtype=torch.bool), []
@@ -170,19 +191,29 @@ class VocabProsody:
                 common &= lex.tone_mask(form)
             masks.append((mask, common if forms else 0))
             shared = set.intersection(*({g for g in lex.lookup(f) if g in col} for f in forms)) if forms else set()
-            for gid in shared:  # a rhyme only where every reading of the item agrees
-                rhyme[col[gid], v] = True
+            for gid in shared:  # a rhyme only where every reading of the item agrees, and poets used it
+                if not model.rare_rhyme(item, lex.groups[gid].name):
+                    rhyme[col[gid], v] = True
             canon_ids.append(first_seen.setdefault(t2s.convert(item), v))
         m, c = torch.tensor(masks, dtype=torch.long).T if masks else torch.zeros(2, 0, dtype=torch.long)
-        return cls(tuple(chars), (m == P).to(device), (m == Z).to(device), (m == P | Z).to(device),
+        ambiguous = m == P | Z
+        # either-way only where the item reads as itself alone (a script ambiguity is not a 多音字)
+        either = torch.tensor([bool(ambiguous[v]) and item in model.either and _candidates(item) == {item}
+                               for v, item in enumerate(chars)], dtype=torch.bool)
+        poly, context = _contexts(chars, ambiguous & ~either, model)
+        poly_col = torch.full((len(chars),), -1, dtype=torch.long)
+        poly_col[poly] = torch.arange(len(poly))
+        return cls(tuple(chars), (m == P).to(device), (m == Z).to(device), ambiguous.to(device),
                    rhyme.to(device), torch.tensor(canon_ids, dtype=torch.long, device=device),
-                   tuple(g.name for g in ping_groups), (c & P > 0).to(device), (c & Z > 0).to(device))
+                   tuple(g.name for g in ping_groups), (c & P > 0).to(device), (c & Z > 0).to(device),
+                   either.to(device), poly.to(device), poly_col.to(device), context.to(device))
 
     @cached_property
     def classes(self) -> torch.Tensor:
         """(C, V) bool, one row per class of ``CLASSES``."""
-        mixed, p, z = self.ambiguous, self.may_ping, self.may_ze
-        return torch.stack([self.ping, self.ze, mixed & p & z, mixed & p & ~z, mixed & ~p & z, mixed & ~p & ~z])
+        mixed, p, z = self.ambiguous & ~self.either, self.may_ping, self.may_ze
+        return torch.stack([self.ping, self.ze, mixed & p & z, mixed & p & ~z, mixed & ~p & z, mixed & ~p & ~z,
+                            self.either])
 
     @cached_property
     def class_index(self) -> torch.Tensor:
@@ -211,7 +242,7 @@ class VocabProsody:
 
     @cached_property
     def _bits_strict(self) -> torch.Tensor:
-        return _bits(self.rhyme & self.ping)
+        return _bits(self.rhyme & (self.ping | self.either))
 
     @cached_property
     def _bits_lenient(self) -> torch.Tensor:
@@ -242,6 +273,7 @@ class ConstraintState:
     groups: torch.Tensor  # (B, G) bool
     used: torch.Tensor  # (B, V) bool
     strict: bool = True
+    prev: torch.Tensor | None = None  # (B,) the item before, V at a line's start (strict: read in context)
 
     @classmethod
     def start(cls, vocab: VocabProsody, pats: Sequence[Pattern], rhyme_groups: Sequence[str | int | None] | None = None,
@@ -257,7 +289,8 @@ class ConstraintState:
             else:
                 groups[b, vocab.group_index(name)] = True
         return cls(vocab, tabs, idx, torch.zeros_like(idx), tabs.first_live[idx].clone(), groups,
-                   torch.zeros(len(pats), len(vocab.chars), dtype=torch.bool, device=device), strict)
+                   torch.zeros(len(pats), len(vocab.chars), dtype=torch.bool, device=device), strict,
+                   torch.full_like(idx, len(vocab.chars)))
 
     @property
     def done(self) -> torch.Tensor:
@@ -269,16 +302,37 @@ class ConstraintState:
         step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
         code = self.tables.allow_code[self.pattern, step, self.live].masked_fill(done, 0)  # (B,)
         out = self.vocab.code_masks.index_select(0, code)  # (B, V)
+        read = self._read() if self.strict else None  # (B, K): the 多音字 as the context reads them
+        if read is not None:  # a 多音字 the context settles may stand where its reading is allowed
+            sure = read >= 0
+            fits = ((code[:, None] >> read.clamp(min=0).long()) & 1).bool() & sure  # (B, K)
+            out[:, self.vocab.poly] |= fits
         rows = (self.tables.rhyme_step[self.pattern, step] & ~done).nonzero().squeeze(1)  # (R,)
         if rows.numel():
-            fits = self.vocab.group_masks(_bits(self.groups[rows].T), self.strict)  # (R, V)
+            bits = _bits(self.groups[rows].T)  # (R,)
+            fits = self.vocab.group_masks(bits, self.strict)  # (R, V)
+            if read is not None:  # a 多音字 read 平 here rhymes through its 平 readings
+                ping = torch.zeros_like(fits)
+                ping[:, self.vocab.poly] = read[rows] == 0
+                fits |= self.vocab.group_masks(bits, False) & ping
             out[rows] = out[rows] & fits & ~self.used[rows]
         return out
+
+    def _read(self) -> torch.Tensor | None:
+        """(B, K) int8: each context-read 多音字's class after the item before (−1: unsure)."""
+        if self.prev is None or not self.vocab.poly.numel():
+            return None
+        return self.vocab.context.index_select(0, self.prev)
 
     def advance(self, tokens: torch.Tensor) -> None:
         """Place ``tokens`` (B,) — each must be allowed by :meth:`mask` (finished candidates: ignored)."""
         active = ~self.done
         cls = self.vocab.class_index[tokens]  # (B,)
+        read = self._read() if self.strict else None
+        if read is not None:  # a 多音字 the context settled counts as that tone for the templates
+            col = self.vocab.poly_col[tokens]  # (B,)
+            settled = read.gather(1, col.clamp(min=0)[:, None])[:, 0].long()  # (B,)
+            cls = torch.where((col >= 0) & (settled >= 0), settled, cls)
         step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
         at_rhyme = self.tables.rhyme_step[self.pattern, step] & active
         if at_rhyme.any():
@@ -288,6 +342,38 @@ class ConstraintState:
         new_live = self.tables.next_live[self.pattern, step, self.live, cls]
         self.live = torch.where(active, new_live, self.live)
         self.step = self.step + active.long()
+        if self.prev is not None:
+            start = (self.step % self.tables.width[self.pattern]) == 0  # (B,) the next is a line's first
+            self.prev = torch.where(start, torch.full_like(tokens, len(self.vocab.chars)), tokens)
+
+
+def _contexts(chars: Sequence[str], poly: torch.Tensor, model) -> tuple[torch.Tensor, torch.Tensor]:
+    """(K,) ids of the 多音字 read in context, and (V + 1, K) int8: their tone class after each item.
+
+    The class is the confident reading, P(平 | left, char) >= DECODE_CONFIDENT (0) or <= 1 − it (1),
+    else −1. Row V is a line's start. Only the left neighbour is known while decoding; the finished
+    poem is checked with both (tangshi.poet drops a candidate the context then reads otherwise).
+    """
+    from tangshi.prosody.readings import DECODE_CONFIDENT, START
+
+    ids = poly.nonzero().squeeze(1)  # (K,)
+    sure = DECODE_CONFIDENT
+
+    def cls(p: float) -> int:
+        return 0 if p >= sure else 1 if p <= 1 - sure else -1
+
+    index = {c: v for v, c in enumerate(chars)}
+    poly_chars = [chars[int(v)] for v in ids]
+    base = torch.tensor([cls(model.p_ping(None, c, None)) for c in poly_chars], dtype=torch.int8)  # (K,)
+    table = base.repeat(len(chars) + 1, 1)  # (V + 1, K)
+    col = {c: k for k, c in enumerate(poly_chars)}
+    for key in model.left:  # the left contexts seen in the corpus; every other pair reads as the char alone
+        left, char = key[:-1], key[-1]
+        k = col.get(char)
+        row = len(chars) if left == START else index.get(left)
+        if k is not None and row is not None:
+            table[row, k] = cls(model.p_ping(left, char, None))
+    return ids, table
 
 
 def _bits(rows: torch.Tensor) -> torch.Tensor:
@@ -299,7 +385,7 @@ def _bits(rows: torch.Tensor) -> torch.Tensor:
 @lru_cache(maxsize=8)
 def _on_device(strict: bool, variants: bool, device: str) -> Tables:
     t = tables(strict, variants)
-    return Tables(*(x.to(device) for x in (t.allow, t.next_live, t.rhyme_step, t.n_steps, t.first_live)))
+    return Tables(*(x.to(device) for x in (t.allow, t.next_live, t.rhyme_step, t.n_steps, t.first_live, t.width)))
 
 
 def _viable(vocab: VocabProsody, pat: Pattern, strict: bool) -> torch.Tensor:
@@ -310,5 +396,5 @@ def _viable(vocab: VocabProsody, pat: Pattern, strict: bool) -> torch.Tensor:
 @lru_cache(maxsize=4)
 def _distinct_rhymes(vocab: VocabProsody, strict: bool) -> torch.Tensor:
     """(G,) how many distinct rhyme characters (one per simplified form) each group offers."""
-    rhyme = vocab.rhyme & vocab.ping if strict else vocab.rhyme
+    rhyme = vocab.rhyme & (vocab.ping | vocab.either) if strict else vocab.rhyme
     return torch.tensor([len(set(vocab.canon[row].tolist())) for row in rhyme])

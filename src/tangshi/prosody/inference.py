@@ -91,7 +91,7 @@ def _couplet(poem: PoemTones, k: int, start: str, first_rhymes: bool) -> tuple[L
     e1 = eval_line(poem.masks[2 * k], first, rescued, poem.strict)
     cost = e1.errors + e2.errors
     if first_rhymes:
-        verdict = rhyme.judge(load(), poem.trad[0][-1], poem.group, True, poem.strict) \
+        verdict = rhyme.judge(load(), poem.trad[0][-1], poem.group, True, poem.strict, poem.masks[0][-1]) \
             if poem.group is not None else rhyme.RhymeVerdict("tone", True)
         cost += verdict.error
     return e1, e2, cost

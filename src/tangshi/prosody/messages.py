@@ -26,6 +26,13 @@ _TEMPLATES = {
     ("san_ze_wei", ""): "三仄尾：末三字「{tail}」皆仄（有争议，仅作提示）",
     ("ambiguous", "strict"): "「{ch}」为多音字（平仄两读）：严格模式要求两读皆合律，读{bad}则不合",
     ("ambiguous", "lenient"): "「{ch}」为多音字（平仄两读）：宽松模式取{good}读，方合律",
+    ("ambiguous", "contextual"): "「{ch}」为多音字（平仄两读），上下文不能确定其读音：取{good}读，方合律",
+    ("ambiguous", "either"): "「{ch}」平仄两读而义同（如看、望、听），此处读{good}，合律",
+    ("reading", "context"): "「{ch}」在「{word}」中读{tone}声（{groups}）",
+    ("reading", ""): "「{ch}」此处读{tone}声（{groups}），其常读",
+    ("reading", "start"): "「{ch}」在句首读{tone}声（{groups}）",
+    ("reading", "end"): "「{ch}」在句末读{tone}声（{groups}）",
+    ("rare_rhyme", ""): "韵脚「{ch}」押{group}罕见：真实诗作中「{ch}」作韵脚入{group}者仅{share}（多入{usual}）",
     ("ambiguous", "rhyme"): "韵脚「{ch}」为多音字（平仄两读）：宽松模式取其平声{group}韵一读",
 }
 
@@ -33,5 +40,5 @@ _TEMPLATES = {
 def message(kind: str, detail: str = "", **fields: object) -> str:
     """The message for ``kind`` (and ``detail``), filled from ``fields``; tones may be ``P``/``Z``."""
     template = _TEMPLATES.get((kind, detail)) or _TEMPLATES[(kind, "")]
-    values = {k: TONE.get(str(v), v) if k in ("need", "bad", "good") else v for k, v in fields.items()}
+    values = {k: TONE.get(str(v), v) if k in ("need", "bad", "good", "tone") else v for k, v in fields.items()}
     return template.format(**values)

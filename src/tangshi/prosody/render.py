@@ -36,7 +36,7 @@ def _header(report: Report, colour: bool) -> str:
         parts.append(report.pattern)
     if report.rhyme_group:
         parts.append(f"{report.rhyme_group}韵")
-    parts.append("宽松模式" if report.lenient else "严格模式")
+    parts.append({"contextual": "依上下文定读", "strict": "严格模式", "lenient": "宽松模式"}[report.mode])
     verdict = (_paint("合律", GREEN, colour) if report.ok
                else _paint(f"不合律（{len(report.errors)}处）", RED, colour))
     return " · ".join(parts) + " — " + verdict

@@ -14,7 +14,8 @@ ERROR_KINDS = {
 }
 NOTE_KINDS = {
     "te_ao": "特拗", "gu_ping_jiu": "孤平拗救", "ban_ao": "半拗", "da_ao_jiu": "大拗有救",
-    "lin_yun": "首句借邻韵", "san_ze_wei": "三仄尾", "ambiguous": "多音字",
+    "lin_yun": "首句借邻韵", "san_ze_wei": "三仄尾", "ambiguous": "多音字", "reading": "依上下文定读",
+    "rare_rhyme": "罕用韵读",
 }
 TONE_NAMES = {"P": "平", "Z": "仄"}
 
@@ -42,7 +43,10 @@ class Issue:
 @dataclass(frozen=True)
 class LineReport:
     """One line: its text, each character's tones (``P``, ``Z``, ``PZ`` or ``?``), the required
-    tone (``P``, ``Z`` or ``*``), a verdict per character and whether its end is a rhyme position."""
+    tone (``P``, ``Z`` or ``*``), a verdict per character and whether its end is a rhyme position;
+    ``chosen`` is the tone taken per character where it matters (``*`` where it does not) and
+    ``confidence`` how sure that reading is (1 for a single reading, the reading model's probability
+    for a 多音字, 0 for an unknown character)."""
 
     text: str
     tones: tuple[str, ...]
@@ -50,11 +54,13 @@ class LineReport:
     verdicts: tuple[str, ...]  # ok, free, note, ambiguous, error, unknown
     readings: tuple[tuple[str, ...], ...]  # 平水韵 group names per character
     rhyme: bool = False
+    chosen: tuple[str, ...] = ()
+    confidence: tuple[float, ...] = ()
 
     def to_json(self) -> dict:
         return {"text": self.text, "tones": list(self.tones), "required": list(self.required),
                 "verdicts": list(self.verdicts), "readings": [list(r) for r in self.readings],
-                "rhyme": self.rhyme}
+                "rhyme": self.rhyme, "chosen": list(self.chosen), "confidence": list(self.confidence)}
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ class Report:
     lines: tuple[LineReport, ...]
     errors: tuple[Issue, ...]
     notes: tuple[Issue, ...] = field(default=())
-    lenient: bool = False
+    mode: str = "contextual"  # contextual, strict or lenient (tangshi.prosody.checker.MODES)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +87,7 @@ class Report:
         """``{"form", "ok", "pattern", "rhyme_group", "lines", "errors", "notes"}`` (+ ``mode``)."""
         return {
             "form": self.form, "ok": self.ok, "pattern": self.pattern, "rhyme_group": self.rhyme_group,
-            "mode": "lenient" if self.lenient else "strict",
+            "mode": self.mode,
             "lines": [ln.to_json() for ln in self.lines],
             "errors": [e.to_json() for e in self.errors],
             "notes": [n.to_json() for n in self.notes],

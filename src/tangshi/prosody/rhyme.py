@@ -61,12 +61,12 @@ class RhymeVerdict:
     detail: str = ""
 
 
-def judge(lex: Lexicon, char: str, group: int, first_line: bool, strict: bool) -> RhymeVerdict:
-    """Is ``char`` (traditional) a good rhyme in ``group``?"""
-    mask = lex.tone_mask(char)
+def judge(lex: Lexicon, char: str, group: int, first_line: bool, strict: bool, mask: int | None = None) -> RhymeVerdict:
+    """Is ``char`` (traditional) a good rhyme in ``group``? ``mask``: its tone mask as read in context."""
+    mask = lex.tone_mask(char) if mask is None else mask
     if mask == 0:
         return RhymeVerdict(None, False)  # reported as unknown_char
-    ping = {g for g in lex.lookup(char) if lex.groups[g].ping}
+    ping = {g for g in lex.lookup(char) if lex.groups[g].ping} if mask & P else set()
     if not ping:
         return RhymeVerdict("tone", True, "rhyme_ze")
     if group not in ping:

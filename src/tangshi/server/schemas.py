@@ -44,7 +44,7 @@ def _schema(cls: type, example: dict) -> type[BaseModel]:
 
 WriteRequest = _schema(R.WriteRequest, {"form": "七言绝句", "title": "秋夜", "temperature": 0.8, "seed": 7})
 CheckRequest = _schema(R.CheckRequest, {"text": "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。",
-                                        "lenient": False})
+                                        "mode": "contextual"})
 
 
 def to_request(body: BaseModel, cls: type):
@@ -82,6 +82,8 @@ class LineOut(BaseModel):
     verdicts: list[str] = Field(..., description="per character: ok, free, note, ambiguous, error or unknown")
     readings: list[list[str]] = Field(..., description="平水韵 groups per character")
     rhyme: bool = Field(..., description="the line ends on a rhyme position")
+    chosen: list[str] = Field(..., description="per character: the tone taken where it matters, P or Z; * where not")
+    confidence: list[float] = Field(..., description="per character: how sure that reading is (0..1)")
 
 
 class ReportOut(BaseModel):
@@ -91,7 +93,7 @@ class ReportOut(BaseModel):
     ok: bool
     pattern: Optional[str]
     rhyme_group: Optional[str]
-    mode: Literal["strict", "lenient"]
+    mode: Literal[R.CHECK_MODES]  # type: ignore[valid-type]
     lines: list[LineOut]
     errors: list[IssueOut]
     notes: list[IssueOut]

@@ -7,7 +7,7 @@ const state = {
   script: "simplified",
   form: "七言律诗",
   meta: null,
-  shown: { write: null, check: null },  // {title, text, lenient} of what each panel shows
+  shown: { write: null, check: null },  // {title, text, mode} of what each panel shows
 };
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -101,7 +101,7 @@ function flash(root, item, on) {
 function verdictLine(report) {
   const p = el("p", "verdict");
   const parts = [report.form || "体式不明", report.pattern, report.rhyme_group && `${report.rhyme_group}韵`,
-                 report.mode === "lenient" ? "宽松" : "严格"].filter(Boolean);
+                 { contextual: "依上下文定读", strict: "严格", lenient: "宽松" }[report.mode]].filter(Boolean);
   p.append(parts.join(" · ") + " — ");
   p.append(report.ok ? el("span", "ok", "合律") : el("span", "bad", `不合律（${report.errors.length}处）`));
   return p;
@@ -171,7 +171,7 @@ async function onWrite(ev) {
     const body = writeRequest(form);
     const { poems } = await api("/api/poems", body);
     const poem = poems[0];
-    state.shown.write = { title: poem.title, text: poem.text, lenient: body.rules === "lenient" };
+    state.shown.write = { title: poem.title, text: poem.text, mode: body.rules === "lenient" ? "lenient" : "contextual" };
     drawReport($("#poem"), poem.check, poem.title, `模型得分 ${poem.score.toFixed(2)}（每字平均对数概率）`);
   } catch (err) {
     for (const field of err.fields || []) form.elements[field]?.setAttribute("aria-invalid", "true");
@@ -184,9 +184,9 @@ async function onWrite(ev) {
 
 // ---- checking ---------------------------------------------------------------------------
 
-async function runCheck(text, lenient) {
-  const report = await api("/api/check", { text, lenient });
-  state.shown.check = { title: "", text, lenient };
+async function runCheck(text, mode) {
+  const report = await api("/api/check", { text, mode });
+  state.shown.check = { title: "", text, mode };
   drawReport($("#report"), report, "");
 }
 
@@ -199,7 +199,7 @@ async function onCheck(ev) {
   const button = $("#check-button");
   button.disabled = true;
   try {
-    await runCheck(text, form.elements.lenient.checked);
+    await runCheck(text, form.elements.mode.value);
   } catch (err) {
     showError("#check-error", err);
   } finally {
@@ -223,7 +223,7 @@ async function setScript(script) {
     // the verdict does not depend on the script: convert, then redraw in the new characters
     const both = (await api("/api/convert", { text: `${shown.title}\n${shown.text}`, script })).text;
     const [title, ...rest] = both.split("\n");
-    const report = await api("/api/check", { text: rest.join("\n"), lenient: shown.lenient });
+    const report = await api("/api/check", { text: rest.join("\n"), mode: shown.mode });
     state.shown[panel] = { ...shown, title, text: rest.join("\n") };
     const meta = $(`${target} .meta`);
     drawReport($(target), report, title, meta ? meta.textContent : undefined);
