@@ -257,7 +257,7 @@ class Poet:
         at least two lines, while there are candidates that do.
         """
         poems = sorted(poems, key=lambda p: (not p.check["ok"], -p.rank))
-        poems = _apart(poems, req.n)
+        poems = _apart(poems, plan.req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
         broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken and poems else []
         if broken:

@@ -116,12 +116,16 @@ def test_not_json_and_wrong_shape(client):
 
 
 def test_check_weicheng(client):
-    """王维《渭城曲》 breaks 粘 at line 3 (君 should be 仄); strictly, 轻 (两读) at line 1 also fails."""
-    strict = client.post("/api/check", json={"text": WEICHENG}).json()
+    """王维《渭城曲》 breaks 粘 at line 3 (君 should be 仄); strictly, 轻 (两读) at line 1 also fails;
+    by default its context (浥轻尘) reads it 平."""
+    default = client.post("/api/check", json={"text": WEICHENG}).json()
+    assert default["mode"] == "contextual" and [e["kind"] for e in default["errors"]] == ["shi_nian"]
+    assert default["lines"][0]["chosen"][5] == "P" and "reading" in [n["kind"] for n in default["notes"]]
+    strict = client.post("/api/check", json={"text": WEICHENG, "mode": "strict"}).json()
     assert not strict["ok"] and strict["form"] == "七言绝句" and strict["mode"] == "strict"
     assert [(e["kind"], e["line"], e["pos"]) for e in strict["errors"]] == [("tone", 1, 6), ("shi_nian", 3, 2)]
     assert strict["lines"][2]["verdicts"][1] == "error" and strict["lines"][0]["tones"][5] == "PZ"
-    lenient = client.post("/api/check", json={"text": WEICHENG, "lenient": True}).json()
+    lenient = client.post("/api/check", json={"text": WEICHENG, "mode": "lenient"}).json()
     assert lenient["mode"] == "lenient" and [e["kind"] for e in lenient["errors"]] == ["shi_nian"]
 
 
@@ -133,7 +137,7 @@ def test_check_is_checker_json(client):
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"text": ""}, "text"), ({"text": "春" * 1001}, "text"), ({}, "text"), ({"text": "春", "lenient": [1]}, "lenient"),
+    ({"text": ""}, "text"), ({"text": "春" * 1001}, "text"), ({}, "text"), ({"text": "春", "mode": "loose"}, "mode"),
     ({"text": "春", "extra": 1}, "extra"),
 ])
 def test_check_bad_request(client, body, field):

@@ -96,17 +96,24 @@ def test_check_weicheng(page):
     page.click("#check-button")
     page.wait_for_selector("#report .line")
     assert rows(page, "#report")[2] == "劝君更尽一杯酒"
+    # the default mode reads 轻 in context (浥轻尘): 平, as line 1 needs; 君 breaks 粘 at line 3
+    page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 1")
+    assert page.locator("#report .ch.bad .glyph").all_inner_texts() == ["君"]
+    assert "依上下文定读" in page.locator("#report .verdict").inner_text()
+    page.select_option("select[name=mode]", "strict")
+    page.click("#check-button")
+    page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 2")
     bad = page.locator("#report .ch.bad .glyph").all_inner_texts()
-    assert bad == ["轻", "君"]  # strict: 轻 read 仄 breaks line 1; 君 breaks 粘 at line 3
+    assert bad == ["轻", "君"]  # strict: 轻 read 仄 breaks line 1
     assert page.locator("#report .line[data-line='3'] .ch[data-pos='2']").get_attribute("class").split() == ["ch", "bad"]
     issues = page.locator("#report .issue.error").all_inner_texts()
     assert len(issues) == 2 and "失粘" in issues[1] and "第3句第2字" in issues[1]
     assert "不合律（2处）" in page.locator("#report .verdict").inner_text()
-    page.check("input[name=lenient]")
+    page.select_option("select[name=mode]", "lenient")
     page.click("#check-button")
     page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 1")
     assert page.locator("#report .ch.bad .glyph").all_inner_texts() == ["君"]
-    page.uncheck("input[name=lenient]")
+    page.select_option("select[name=mode]", "contextual")
 
 
 def test_errors_are_shown(page):
