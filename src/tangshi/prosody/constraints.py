@@ -118,17 +118,30 @@ def tables(strict: bool, variants: bool) -> Tables:
 def _candidates(char: str) -> set[str]:
     """Every traditional form the checker may read ``char`` as, in either script.
 
-    A character the lexicon knows that comes back to itself through simplified script (家 -> 家 -> 家)
-    is read as itself: its variants (傢, which reads 仄) are not asked to agree. Otherwise (乾 shown as
-    干, which the checker may read as 幹) every form it may come back as counts.
+    A character the lexicon knows is read as itself: its own readings come first, and its variants
+    (家's 傢, which reads 仄) or the other characters its simplified form stands for (乾 and 幹 for
+    干) are not asked to agree. (Shown in simplified script, 乾 becomes 干, which the checker may read
+    back as 幹: the poet checks every finished poem as shown, and drops one that fails.) For any other
+    character every form it may come back as counts.
     """
     simplified = converter("t2s").convert(char)
-    if load().knows(char) and converter("s2t").convert(simplified) == char:
+    if load().knows(char):
         return {char}
     out = {char, to_traditional(char, simplified=False), to_traditional(char, simplified=True)}
     if len(simplified) == 1:  # shown in simplified script, the checker may read it as any preimage
         out |= {to_traditional(simplified, simplified=True)} | _preimages().get(simplified, set())
     return out | _preimages().get(char, set())
+
+
+def _readable(char: str) -> bool:
+    """Does the checker find a reading for ``char`` as shown in either script? (𧦧 is unknown itself,
+    though its simplified form 𫍟 is known: the checker, shown 𧦧, reports it unknown.)"""
+    lex = load()
+    simplified = converter("t2s").convert(char)
+    shown = {to_traditional(char, simplified=False)}
+    if len(simplified) == 1:
+        shown.add(to_traditional(simplified, simplified=True))
+    return all(lex.lookup(f) for f in shown)
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +197,7 @@ class VocabProsody:
         first_seen: dict[str, int] = {}
         t2s = converter("t2s")
         for v, item in enumerate(chars):
-            forms = [f for f in (_candidates(item) if len(item) == 1 else ()) if lex.lookup(f)]
+            forms = [f for f in (_candidates(item) if len(item) == 1 and _readable(item) else ()) if lex.lookup(f)]
             mask, common = 0, P | Z
             for form in forms:
                 mask |= lex.tone_mask(form)

@@ -24,7 +24,6 @@ import math
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from tangshi.errors import TangshiError
@@ -96,12 +95,19 @@ def _logit(p: float) -> float:
 @lru_cache(maxsize=1)
 def load() -> Readings:
     """The packaged reading model (read once); a missing or corrupt file is one :class:`ReadingsError`."""
+    return read(PATH)
+
+
+def read(path: Path) -> Readings:
+    """The reading model in ``path``: one :class:`ReadingsError` naming the file and how to rebuild it."""
     try:
-        raw = resources.files("tangshi.prosody").joinpath("data", PATH.name).read_bytes()
-        doc = json.loads(gzip.decompress(raw))
+        doc = json.loads(gzip.decompress(Path(path).read_bytes()))
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} file")
-        return Readings(doc["chars"], doc["left"], doc["right"], doc["either"], doc["rhymes"],
-                        float(doc["smoothing"]))
+        model = Readings(doc["chars"], doc["left"], doc["right"], doc["either"], doc["rhymes"],
+                         float(doc["smoothing"]))
+        if not all(isinstance(t, dict) for t in (model.chars, model.left, model.right, model.either, model.rhymes)):
+            raise ValueError("a table is not a JSON object")
+        return model
     except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error) as err:
-        raise ReadingsError(f"the reading model {PATH} is missing or corrupt ({err}); rebuild it: {REBUILD}") from err
+        raise ReadingsError(f"the reading model {path} is missing or corrupt ({err}); rebuild it: {REBUILD}") from err
