@@ -87,7 +87,8 @@ class WriteRequest:
     n: int = _field(1, "how many poems, best first (each differs from the others in two lines or more)",
                     lo=1, hi=16)
     seed: int | None = _field(None, "random seed: the same seed gives the same poem", lo=0, hi=SEED_MAX)
-    rules: str = _field("strict", "strict, lenient (a 多音字 counts as either tone) or off", choices=RULES)
+    rules: str = _field("strict", "strict (every poem passes the default check: each 多音字 as its context"
+                        " reads it), lenient (a 多音字 counts as either tone) or off", choices=RULES)
     start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
                                choices=tuple(STARTS))
     first_rhymes: bool | None = _field(None, "whether line 1 rhymes (首句入韵); default: the model chooses")

@@ -14,7 +14,7 @@ ERROR_KINDS = {
 }
 NOTE_KINDS = {
     "te_ao": "特拗", "gu_ping_jiu": "孤平拗救", "ban_ao": "半拗", "da_ao_jiu": "大拗有救",
-    "lin_yun": "首句借邻韵", "san_ze_wei": "三仄尾", "ambiguous": "多音字", "reading": "依上下文定读",
+    "lin_yun": "首句借邻韵", "san_ze_wei": "三仄尾", "ambiguous": "多音字", "reading": "定读",
     "rare_rhyme": "罕用韵读",
 }
 TONE_NAMES = {"P": "平", "Z": "仄"}
