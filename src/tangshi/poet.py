@@ -213,40 +213,55 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced
 
-    def _poems(self, plan: _Plan, cands: list) -> list[Poem]:
-        """The decoded candidates of one request, rendered in its script and checked as a reader would.
+    def _poems(self, plan: _Plan, cands: list) -> list[tuple[Poem, bool]]:
+        """The decoded candidates of one request, rendered in its script and checked as a reader would,
+        each with whether it is *sound*: it passes in either script (the page switches scripts and
+        checks again; shown in simplified script 乾 becomes 干, which the checker reads back as 幹).
 
         Strict rules are checked in the checker's default (contextual) mode: the decoder read each
         多音字 from its left neighbour alone; the check reads both neighbours.
         """
         from tangshi.decode import rank_score
         from tangshi.prosody import check
+        from tangshi.prosody.lexicon import to_traditional
+        from tangshi.request import SCRIPTS
         from tangshi.script import from_model
 
         req = plan.req
-        poems = []
+        mode = "lenient" if req.rules == "lenient" else "contextual"
+        out = []
         for c in cands:
             lines = [from_model(line, req.script) for line in c.lines]
             text = join_lines(lines)
-            report = check(text, "lenient" if req.rules == "lenient" else "contextual")
-            poems.append(Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
-                              rank_score(c), c.pattern.name, report.to_json()))
-        return poems
+            report = check(text, mode)
+            sound = report.ok
+            for script in SCRIPTS:
+                if not sound or script == req.script:
+                    continue
+                other = join_lines([from_model(line, script) for line in c.lines])
+                if to_traditional(other) != to_traditional(text):  # the checker would read other characters
+                    sound = check(other, mode).ok
+            out.append((Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
+                             rank_score(c), c.pattern.name, report.to_json()), sound))
+        return out
 
-    def _refill(self, plan: _Plan, poems: list[Poem], cfg) -> list[Poem]:
-        """Drop the candidates the checker rejects, decoding more (at most REDECODES times) while
-        fewer than ``n`` remain. Given lines that break the rules, or rules off: nothing is dropped."""
+    def _refill(self, plan: _Plan, poems: list[tuple[Poem, bool]], cfg) -> list[Poem]:
+        """Drop the candidates that are not sound (see :meth:`_poems`), decoding more (at most
+        REDECODES times) while fewer than ``n`` remain. Given lines that break the rules, or rules
+        off: nothing is dropped."""
         if plan.req.rules == "off" or plan.broken:
-            return poems
-        good = [p for p in poems if p.check["ok"]]
+            return [p for p, _ in poems]
+        good = [p for p, sound in poems if sound]
         for attempt in range(1, REDECODES + 1):
-            if len(good) >= plan.req.n or plan.req.beam:  # a beam decodes the same again: no refill
+            if len(good) >= plan.req.n:
                 break
             seed = None if cfg.seed is None else cfg.seed + attempt * 1_000_003
             again = dataclasses.replace(plan.cfg, seed=seed)
-            cands = self.decoder.decode(plan.req.form_spec, plan.rows, plan.title, plan.forced, again,
+            # a beam search would find the same beams again: it searches wider instead
+            rows = plan.rows * (attempt + 1) if plan.req.beam else plan.rows
+            cands = self.decoder.decode(plan.req.form_spec, rows, plan.title, plan.forced, again,
                                         plan.rescue, _contrast([plan]))
-            good += [p for p in self._poems(plan, cands) if p.check["ok"]]
+            good += [p for p, sound in self._poems(plan, cands) if sound]
         return good
 
     def _finish(self, plan: _Plan, poems: list[Poem]) -> list[Poem]:

@@ -54,6 +54,11 @@ def test_every_form_and_mode_has_the_shape_and_passes_strict(poet, form: str, mo
         if kw.get("first_line"):
             assert p.lines[0] == kw["first_line"]
     assert poems[0].rank >= poems[1].rank  # best first, by the one ranking score
+    # the same poems in traditional script pass too (the page switches scripts and checks again)
+    from tangshi.script import from_model
+
+    for p, q in zip(poems, poet.write(form=form, n=2, seed=7, script="traditional", **kw)):
+        assert [from_model(line, "simplified") for line in q.lines] == p.lines and check(q.text).ok
 
 
 @pytest.mark.parametrize("mode", ["free", "title", "acrostic", "first_line", "beam"])
