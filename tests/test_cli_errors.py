@@ -32,6 +32,7 @@ CASES = {
     "title too long": (["write", "--title", "山" * 40], None, "at most 32"),
     "acrostic wrong length": (["write", "--form", "五绝", "--acrostic", "春夏"], None, "has 2 characters"),
     "bad yes/no": (["write", "--first-rhymes", "maybe"], None, "expected yes or no"),
+    "unknown rhyme group": (["write", "--rhyme", "董"], None, "unknown rhyme group"),
     "argparse: not an int": (["write", "-n", "abc"], None, "invalid int value"),
     "argparse: unknown flag": (["write", "--colour", "red"], None, "unrecognized arguments"),
     "argparse: unknown command": (["compose"], None, "invalid choice"),

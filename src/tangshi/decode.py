@@ -75,6 +75,7 @@ class DecodeConfig:
     repeat_penalty: float | None  # nats per earlier use of a character (None: REPEAT_PENALTY[form])
     guidance: float         # γ of title guidance; 0: the model's own distribution
     candidates: int         # rows sampled, of which rank_score keeps the best n
+    rhyme: str | None       # a 平 group's lexicon name (一東 …); None: the first rhyme fixes it
 
     @classmethod
     def of(cls, req: WriteRequest) -> "DecodeConfig":
@@ -213,7 +214,8 @@ class Decoder:
             return None
         from tangshi.prosody.constraints import ConstraintState
 
-        return ConstraintState.start(self.prosody, pats, strict=cfg.rules == "strict")
+        groups = [cfg.rhyme] * len(pats) if cfg.rhyme else None
+        return ConstraintState.start(self.prosody, pats, groups, strict=cfg.rules == "strict")
 
     def _allowed(self, cons, rep: Repetition, forced: int | None) -> torch.Tensor:
         """(B, V) bool: what each candidate may place next."""

@@ -173,8 +173,36 @@ class Poet:
         given = list(range(len(req.given_lines())))
         fit = fit_given(self.decoder.prosody, req.form_spec, choose_patterns(req.form_spec, req.start,
                         req.first_rhymes), forced, req.rules, given)
+        if req.rhyme is not None:
+            fit = dataclasses.replace(fit, patterns=self._rhyming(req, fit.patterns, forced))
         rows = _rows(fit.patterns, req, bool(forced), req.seed if req.seed is not None else pattern_seed)
         return _Plan(req, cfg, rows, title, forced, fit.broken, fit.rescue)
+
+    def _rhyming(self, req: WriteRequest, pats: list, forced: dict[tuple[int, int], int]) -> list:
+        """The patterns that can rhyme in ``req.rhyme``: the group offers enough rhyme characters, and
+        each given line ending on a rhyme position ends on one of them. Otherwise one InputError."""
+        from tangshi.hanzi import converter
+        from tangshi.prosody.constraints import _distinct_rhymes
+
+        name = converter("t2s").convert(req.rhyme)
+        if req.rules == "off":
+            raise InputError(f"a rhyme group ({name}) needs the rules: strict or lenient", field="rhyme")
+        vp = self.decoder.prosody
+        g = vp.group_index(req.rhyme)
+        offered = int(_distinct_rhymes(vp, req.rules == "strict")[g])
+        kept = [p for p in pats if offered >= len(p.rhyme_lines)]
+        if not kept:
+            need = min(len(p.rhyme_lines) for p in pats)
+            raise InputError(f"the rhyme group {name} offers {offered} rhyme characters this model knows; a"
+                             f" {req.form} needs {need}", field="rhyme")
+        n = req.form_spec.n_chars
+        fits = [p for p in kept if all(bool(vp.rhyme[g, forced[(i, n - 1)]]) for i in p.rhyme_lines if (i, n - 1) in forced
+                                       and i < len(req.given_lines()))]
+        if not fits:
+            ends = "、".join(f"「{vp.chars[forced[(i, n - 1)]]}」" for i in range(len(req.given_lines())))
+            raise InputError(f"the given line ends on {ends}, which does not rhyme in {name}: leave --rhyme out,"
+                             " or give a line that rhymes in it", field="rhyme")
+        return fits
 
     def _title(self, title: str | None, warn: bool) -> str:
         """The title in the model's script, without the characters it cannot read (with a warning)."""

@@ -75,6 +75,33 @@ def resolve_form(name: str) -> Form:
     return FORM_BY_NAME[full]
 
 
+def rhyme_choices() -> tuple[str, ...]:
+    """The 30 平 groups of 平水韵, as the lexicon names them (一東 二冬 … 十五咸)."""
+    from tangshi.prosody.lexicon import load
+
+    return tuple(g.name for g in load().groups if g.ping)
+
+
+def resolve_rhyme(name: str) -> str:
+    """A 平 group as users write it — 东, 一东, 東, 一東, 东韵 — by its lexicon name (一東)."""
+    if not isinstance(name, str):
+        raise InputError(f"rhyme must be a rhyme group's name, not {name!r}", field="rhyme")
+    from tangshi.prosody.lexicon import load
+
+    variants, s2t, t2s = load().variants, converter("s2t"), converter("t2s")
+
+    def key(text: str) -> str:  # the group's own character, traditional, in the lexicon's form (青 -> 靑)
+        trad = "".join(variants.get(c, (c,))[0] for c in s2t.convert(text.strip()))
+        return re.sub(r"^[一二三四五六七八九十]+|[韵韻部]$", "", trad)
+
+    wanted = key(name)
+    for group in rhyme_choices():
+        if wanted and (wanted == key(group) or key(name) == group):
+            return group
+    raise InputError(f"unknown rhyme group {name!r}; choose a 平 group of 平水韵: "
+                     f"{' '.join(t2s.convert(g) for g in rhyme_choices())}", field="rhyme")
+
+
 @dataclass(frozen=True)
 class WriteRequest:
     """Everything a ``write`` asks for. Built → validated; see the module docstring."""
@@ -92,6 +119,8 @@ class WriteRequest:
     start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
                                choices=tuple(STARTS))
     first_rhymes: bool | None = _field(None, "whether line 1 rhymes (首句入韵); default: the model chooses")
+    rhyme: str | None = _field(None, "the rhyme group (韵部), any 平 group of 平水韵 as you write it: 东, 一东,"
+                                     " 東, 一東 …; default: the model chooses", max_len=8)
     temperature: float = _field(0.6, "sampling temperature: lower is safer, higher is bolder",
                                 lo=0.0, hi=2.0, lo_open=True)
     top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000)
@@ -112,6 +141,8 @@ class WriteRequest:
             value = _checked(f, getattr(self, f.name))
             object.__setattr__(self, f.name, value)
         object.__setattr__(self, "form", resolve_form(self.form).name)
+        if self.rhyme is not None:
+            object.__setattr__(self, "rhyme", resolve_rhyme(self.rhyme))
         if self.beam and self.n > self.beam:
             raise InputError(f"n={self.n} asks for more poems than beam={self.beam} keeps", field="n")
         heads = self.heads
@@ -162,7 +193,7 @@ class WriteRequest:
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
         return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
-                self.repeat_penalty)
+                self.repeat_penalty, self.rhyme)
 
     @property
     def rows(self) -> int:

@@ -274,3 +274,36 @@ def test_the_n_best_differ_in_two_lines_or_more(poet, extra: dict) -> None:
         for i, a in enumerate(poems):
             for b in poems[i + 1:]:
                 assert metrics.lines_apart(a.lines, b.lines) >= 2, (a.lines, b.lines)
+
+
+@pytest.mark.parametrize("name, group", [("东", "一東"), ("東", "一東"), ("一东", "一東"), ("东韵", "一東"),
+                                         ("九青", "九靑"), ("真", "十一眞"), ("尤", "十一尤")])
+def test_a_rhyme_group_as_users_write_it(name: str, group: str) -> None:
+    from tangshi.request import WriteRequest
+
+    assert WriteRequest(rhyme=name).rhyme == group
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"rhyme": "董"}, "unknown rhyme group"),  # 董 is 上声
+    ({"rhyme": "一"}, "unknown rhyme group"),
+    ({"rhyme": "东", "rules": "off"}, "needs the rules"),
+])
+def test_bad_rhyme_requests_are_one_clear_error(poet, fields: dict, message: str) -> None:
+    with pytest.raises(InputError, match=message) as err:
+        poet.write(form="五绝", **fields)
+    assert err.value.field == "rhyme"
+
+
+def test_poems_rhyme_in_the_group_asked_for(poet) -> None:
+    for seed, (name, group) in enumerate([("东", "一東"), ("尤", "十一尤"), ("阳", "七陽")]):
+        for p in poet.write(form="五绝", title="山中", rhyme=name, n=2, seed=seed):
+            report = check(p.text)
+            assert report.ok and report.rhyme_group == group, (p.text, report.rhyme_group)
+
+
+def test_a_given_line_that_rhymes_elsewhere_is_one_clear_error(poet) -> None:
+    line = OPENINGS["五绝"]  # 故人不可见: 见 is 仄, so a rhyming first line cannot rhyme in 东
+    with pytest.raises(InputError, match="does not rhyme in") as err:
+        poet.write(form="五绝", first_line=line, first_rhymes=True, rhyme="东")
+    assert err.value.field == "rhyme"

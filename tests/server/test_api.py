@@ -103,6 +103,7 @@ def test_bad_combination_is_422(client, body, needle):
     ("first_line", "𠀀春山花月", "𠀀"),
     ("first_line", "春山花月", "4 characters"),
     ("acrostic", "ab春山", "Chinese characters only"),
+    ("rhyme", "董", "unknown rhyme group"),
 ])
 def test_input_error_is_422_naming_the_value(client, field, value, needle):
     res = client.post("/api/poems", json={"form": "五绝", field: value})

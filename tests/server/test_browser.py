@@ -69,6 +69,19 @@ def test_write(page, form, lines, chars):
     assert "合律" in page.locator("#poem .verdict").inner_text()
 
 
+def test_write_in_a_chosen_rhyme(page):
+    page.click("#tab-write")
+    page.click("#form-choices button[data-form='五言绝句']")
+    page.click("details.more summary")
+    page.fill("input[name=rhyme]", "尤")
+    page.locator("#poem").evaluate("n => n.replaceChildren()")
+    page.click("#write-button")
+    page.wait_for_selector("#poem .line")
+    assert "十一尤韵" in page.locator("#poem .verdict").inner_text()
+    page.fill("input[name=rhyme]", "")
+    page.click("details.more summary")
+
+
 def test_script_switch(page):
     before = rows(page)
     page.click(".script-switch button[data-script=traditional]")

@@ -150,7 +150,7 @@ function writeRequest(form) {
   const data = new FormData(form);
   const body = { form: state.form, script: state.script, temperature: Number(data.get("temperature")),
                  rules: data.get("rules") || state.meta.write.rules.default };
-  for (const key of ["title", "acrostic", "first_line", "start"]) {
+  for (const key of ["title", "acrostic", "first_line", "start", "rhyme"]) {
     const value = (data.get(key) || "").trim();
     if (value) body[key] = value;
   }
