@@ -100,7 +100,7 @@ def _figures(poems: list[list[str]], titles: list[str], passed: list[bool], trai
     """The figures shared by generated and real poems (traditional lines)."""
     lines = [line for p in poems for line in p]
     out = metrics.summary(poems, titles)
-    out.update(strict_pass=sum(passed) / len(passed) if passed else float("nan"),
+    out.update(check_pass=sum(passed) / len(passed) if passed else float("nan"),
                copied_lines=sum(line in train_lines for line in lines) / len(lines) if lines else float("nan"))
     if judge_scores is not None:
         out["judge"] = sum(judge_scores) / len(judge_scores) if judge_scores else float("nan")
@@ -202,7 +202,7 @@ def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
     return out
 
 
-ROWS = (("pass", "strict_pass", "{:.0%}"), ("judge", "judge", "{:.2f}"), ("rep", "repeats", "{:.2f}"),
+ROWS = (("pass", "check_pass", "{:.0%}"), ("judge", "judge", "{:.2f}"), ("rep", "repeats", "{:.2f}"),
         ("any", "any_repeat", "{:.0%}"), ("叠字", "reduplications", "{:.2f}"), ("max", "max_uses", "{}"),
         ("dist2", "distinct_2", "{:.3f}"), ("copied", "copied_lines", "{:.1%}"), ("title", "title_use", "{:.0%}"),
         ("pmi", "title_pmi", "{:+.2f}"))

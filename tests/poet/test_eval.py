@@ -40,7 +40,7 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
         for mode, g in r["generated"][form].items():
             if g["count"] == 0:
                 continue
-            assert g["strict_pass"] == 1.0, (form, mode)
+            assert g["check_pass"] == 1.0, (form, mode)
             assert g["max_uses"] <= 2, (form, mode)  # never a character three times
             if r["judge"]:
                 assert 0 < g["judge"] < 20 and math.isfinite(g["judge"])
