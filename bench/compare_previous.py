@@ -16,10 +16,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import torch
+
+from worktree import checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,16 +45,10 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def previous_poems(commit: str, titles: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="tangshi-prev-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit], check=True,
-                       capture_output=True)
-        try:
-            env = {**os.environ, "PYTHONPATH": str(tree / "src"), "OMP_NUM_THREADS": "1"}
-            proc = subprocess.run([sys.executable, "-c", OLD, str(titles)], capture_output=True, text=True, env=env,
-                                  cwd=tmp, check=True)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    with checkout(commit) as tree:
+        env = {**os.environ, "PYTHONPATH": str(tree / "src"), "OMP_NUM_THREADS": "1"}
+        proc = subprocess.run([sys.executable, "-c", OLD, str(titles)], capture_output=True, text=True, env=env,
+                              cwd=tree.parent, check=True)
     return json.loads(proc.stdout)
 
 

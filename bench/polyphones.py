@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from worktree import checkout
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs in either tree: only Poet.write, the decoder's sample and _allowed hooks exist in both.
@@ -84,14 +86,8 @@ def generate(job: dict, tree: Path | None) -> dict:
 
 
 def previous(commit: str, job: dict) -> dict:
-    with tempfile.TemporaryDirectory(prefix="tangshi-prev-") as tmp:
-        tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit], check=True,
-                       capture_output=True)
-        try:
-            return generate(job, tree)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    with checkout(commit) as tree:
+        return generate(job, tree)
 
 
 def poly_fixed(reports) -> float:
