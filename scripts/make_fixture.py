@@ -4,7 +4,8 @@ Run once against a fetched corpus (``tangshi corpus fetch``); the output is comm
 that every test runs offline. The choice is deterministic: per shape, the poems whose
 sha256 of the body is smallest, the poems of the first eight entries of each
 section of 唐诗三百首 (matched by author and title), plus a handful of raw records that exercise the cleaning
-rules (notes in brackets, placeholders, digits) and one duplicate.
+rules (notes in brackets, placeholders, digits) and one duplicate; and from 全宋诗 (when fetched), the
+same choice by hash for a smaller count per shape (``poet.song.0.json``).
 
     python scripts/make_fixture.py [RAW_DIR] [OUT_DIR]
 """
@@ -19,6 +20,7 @@ from tangshi import paths
 from tangshi.corpus.clean import classify, clean_body, join_lines
 
 PER_FORM = {"五言绝句": 90, "七言绝句": 90, "五言律诗": 90, "七言律诗": 90, "排律": 12, "其他": 24}
+SONG_PER_FORM = {"五言绝句": 10, "七言绝句": 10, "五言律诗": 10, "七言律诗": 10, "排律": 2, "其他": 4}
 DIRTY = {"note": ("（", 6), "placeholder": ("□", 3), "digit": ("〖1〗", 2), "square": ("[", 3)}
 
 
@@ -47,6 +49,16 @@ def choose(records: list[dict]) -> list[dict]:
     return chosen
 
 
+def _by_shape(records: list[dict], per_form: dict[str, int]) -> list[dict]:
+    """Per shape, the ``per_form[shape]`` clean records of smallest body hash."""
+    by_form: dict[str, list[dict]] = {f: [] for f in per_form}
+    for rec in records:
+        lines = clean_body(rec.get("paragraphs") or [])
+        if lines is not None and len(join_lines(lines)) < 400:
+            by_form[classify(lines)].append(rec)
+    return [rec for form, n in per_form.items() for rec in sorted(by_form[form], key=_key)[:n]]
+
+
 def main() -> None:
     raw = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.raw_dir()
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("tests/fixtures/corpus")
@@ -67,6 +79,12 @@ def main() -> None:
     authors = [dict(a, desc=a.get("desc", "")[:40])
                for a in json.loads((raw / "quantangshi" / "authors.tang.json").read_text("utf-8")) if a["name"] in names]
     (dist / "quantangshi" / "authors.tang.json").write_text(json.dumps(authors, ensure_ascii=False, indent=1), "utf-8")
+    song = [rec for f in sorted((raw / "quantangshi").glob("poet.song.*.json"))
+            for rec in json.loads(f.read_text("utf-8"))]
+    if song:
+        picked = _by_shape(song, SONG_PER_FORM)
+        (dist / "quantangshi" / "poet.song.0.json").write_text(json.dumps(picked, ensure_ascii=False, indent=1),
+                                                              "utf-8")
     (dist / "mengxue").mkdir(exist_ok=True)
     (dist / "mengxue" / "tangshisanbaishou.json").write_text(json.dumps(sanbai, ensure_ascii=False, indent=1), "utf-8")
     print(f"wrote {len(chosen)} poems, {len(authors)} authors to {out}")

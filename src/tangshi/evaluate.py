@@ -27,6 +27,7 @@ import warnings
 from dataclasses import asdict, dataclass
 
 from tangshi import metrics
+from tangshi.corpus.build import HEADLINE
 from tangshi.corpus.clean import REGULATED
 from tangshi.hanzi import join_lines
 
@@ -157,7 +158,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
     from tangshi.prosody import check
     from tangshi.script import from_model
 
-    real_all = dataset.split(cfg.split)
+    real_all = dataset.split(cfg.split, HEADLINE)  # Tang poems are the headline, whatever else was built
     train_lines = {line for p in dataset.split("train") for line in p.lines}
     simple = lambda lines: join_lines([from_model(line, "simplified") for line in lines])
     score = judge.score if judge is not None else (lambda poems: None)

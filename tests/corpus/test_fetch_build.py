@@ -39,7 +39,7 @@ def raw_files(raw: Path) -> list[str]:
 
 
 EXPECTED = ["MANIFEST.json", "mengxue/tangshisanbaishou.json", "quantangshi/authors.tang.json",
-            "quantangshi/poet.tang.0.json", "quantangshi/poet.tang.1000.json"]
+            "quantangshi/poet.song.0.json", "quantangshi/poet.tang.0.json", "quantangshi/poet.tang.1000.json"]
 
 
 @pytest.mark.parametrize("layout", ["unpacked", "unpacked-inner", "tgz", "github"])
@@ -49,7 +49,7 @@ def test_fetch_from_each_layout_gives_the_same_files(layout: str, tmp_path: Path
     raw = tmp_path / "home" / "raw"
     manifest = fetch(raw, source, verify=False)
     assert raw_files(raw) == EXPECTED
-    assert manifest["poem_files"] == 2
+    assert manifest["poem_files"] == 2 and manifest["song_files"] == 1
     ref = json.loads((FIXTURE / "package/dist/quantangshi/poet.tang.0.json").read_text("utf-8"))
     assert json.loads((raw / "quantangshi/poet.tang.0.json").read_text("utf-8")) == ref
 
@@ -266,3 +266,47 @@ def test_a_fetch_removes_what_killed_fetches_left(tmp_path: Path, monkeypatch: p
     assert sorted(p.name for p in tmp.iterdir()) == sorted([f".tangshi-fetch.tmp.{os.getpid()}.live",
                                                             f".other-program.tmp.{dead}.y"])
     assert sorted(p.name for p in home.iterdir()) == ["raw"]
+
+
+def test_build_with_song_labels_each_dynasty_and_keeps_the_tang_split(home_copy: Path) -> None:
+    """全宋诗 is added with --song; the Tang poems, their split and the default build are unchanged."""
+    tang = load_dataset(home_copy)
+    assert {p.dynasty for p in tang.poems} == {"唐"}
+    assert main(["corpus", "build", "--song"]) == 0
+    both = load_dataset(home_copy)
+    assert both.meta["dynasties"] == ["唐", "宋"]
+    song = [p for p in both.poems if p.dynasty == "宋"]
+    assert len(song) >= 40 and {p.form for p in song} >= {"五言绝句", "七言绝句", "五言律诗", "七言律诗"}
+    assert [(p.body, p.split) for p in both.poems if p.dynasty == "唐"] == [(p.body, p.split) for p in tang.poems]
+    assert both.split("test", "唐") == [p for p in tang.poems if p.split == "test"]
+    assert main(["corpus", "build"]) == 0  # back to Tang alone: a different build, not "up to date"
+    assert {p.dynasty for p in load_dataset(home_copy).poems} == {"唐"}
+
+
+def test_corpus_stats_report_each_dynasty(home_copy: Path, capsys) -> None:
+    assert main(["corpus", "build", "--song"]) == 0
+    capsys.readouterr()
+    assert main(["corpus", "stats", "--no-prosody", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert set(stats["dynasties"]) == {"唐", "宋"}
+    assert stats["dynasties"]["宋"]["forms"]["七言律诗"] >= 10
+    assert sum(v["poems"] for v in stats["dynasties"].values()) == stats["poems"]["total"]
+
+
+def test_a_data_set_built_before_song_reads_as_tang(home_copy: Path) -> None:
+    import gzip
+
+    path = paths.dataset_path(home_copy)
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    del data["poems"]["dynasty"]
+    path.write_bytes(gzip.compress(json.dumps(data, ensure_ascii=False).encode()))
+    assert {p.dynasty for p in load_dataset(home_copy).poems} == {"唐"}
+
+
+def test_a_gap_in_the_song_files_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(FIXTURE, source)
+    quan = source / "package" / "dist" / "quantangshi"
+    (quan / "poet.song.0.json").rename(quan / "poet.song.1000.json")
+    with pytest.raises(CorpusError, match="poet.song.0.json is missing"):
+        fetch(tmp_path / "raw", source, verify=False)

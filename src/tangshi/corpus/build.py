@@ -1,9 +1,10 @@
 """Build the clean, split, versioned data set from the raw corpus files.
 
-Steps: read every ``poet.tang.*.json`` → clean (:mod:`clean`) → label the shape →
-drop duplicate bodies (the first occurrence wins, in file order) → split by a hash
-of the body → count characters in train for the vocabulary → write
-``dataset.json.gz`` and ``vocab.json`` atomically.
+Steps: read every ``poet.tang.*.json`` (and, with ``dynasties=("唐", "宋")`` —
+``tangshi corpus build --song`` — every ``poet.song.*.json`` of 全宋诗 after them) → clean
+(:mod:`clean`) → label the shape and the dynasty → drop duplicate bodies (the first occurrence
+wins, in file order: Tang before Song) → split by a hash of the body → count characters in train
+for the vocabulary → write ``dataset.json.gz`` and ``vocab.json`` atomically.
 
 The split anyone can reproduce: ``k = int(sha256(body_utf8).hexdigest(), 16) % 100``
 over the canonical traditional body (lines joined with ，/。, see
@@ -32,7 +33,9 @@ from tangshi.hanzi import join_lines, split_lines
 
 FORMAT, VERSION = "tangshi-dataset", 1
 SPLITS = ("train", "valid", "test")
-_FILE_NUMBER = re.compile(r"poet\.tang\.(\d+)\.json$")
+DYNASTIES = {"唐": "tang", "宋": "song"}  # label -> the corpus's file names (poet.<name>.N.json)
+HEADLINE = "唐"  # the dynasty every figure of tangshi is reported on (Tang test poems)
+_FILE_NUMBER = re.compile(r"poet\.(?:tang|song)\.(\d+)\.json$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class CorpusPoem:
     lines: tuple[str, ...]
     form: str
     split: str
+    dynasty: str = HEADLINE  # 唐 or 宋 (DYNASTIES)
 
     @property
     def body(self) -> str:
@@ -58,9 +62,9 @@ class Dataset:
     vocab: Vocab
     meta: dict
 
-    def split(self, name: str) -> list[CorpusPoem]:
-        """The poems of one split (``train``, ``valid`` or ``test``)."""
-        return [p for p in self.poems if p.split == name]
+    def split(self, name: str, dynasty: str | None = None) -> list[CorpusPoem]:
+        """The poems of one split (``train``, ``valid`` or ``test``), of one dynasty if given."""
+        return [p for p in self.poems if p.split == name and (dynasty is None or p.dynasty == dynasty)]
 
 
 def split_of(body: str) -> str:
@@ -69,12 +73,19 @@ def split_of(body: str) -> str:
     return "test" if k < 5 else "valid" if k < 10 else "train"
 
 
-def _poem_files(raw: Path) -> list[Path]:
+def _poem_files(raw: Path, dynasties: tuple[str, ...] = (HEADLINE,)) -> list[tuple[Path, str]]:
+    """(file, dynasty) for every poem file of the dynasties asked for, Tang first, in file order."""
     folder = raw / "quantangshi"
-    files = [p for p in folder.glob("poet.tang.*.json") if _FILE_NUMBER.search(p.name)] if folder.is_dir() else []
-    if not files:
-        raise CorpusError(f"no corpus in {raw}; run `tangshi corpus fetch` first")
-    return sorted(files, key=lambda p: int(_FILE_NUMBER.search(p.name).group(1)))
+    out = []
+    for dynasty in dynasties:
+        name = DYNASTIES[dynasty]
+        files = [p for p in folder.glob(f"poet.{name}.*.json") if _FILE_NUMBER.search(p.name)] if folder.is_dir() else []
+        if not files:
+            hint = "run `tangshi corpus fetch` first" if dynasty == HEADLINE else \
+                "fetch again (`tangshi corpus fetch`): this raw corpus predates the Song files"
+            raise CorpusError(f"no {dynasty} poems (poet.{name}.*.json) in {raw}; {hint}")
+        out += [(p, dynasty) for p in sorted(files, key=lambda p: int(_FILE_NUMBER.search(p.name).group(1)))]
+    return out
 
 
 def _read_json(path: Path) -> object:
@@ -84,29 +95,32 @@ def _read_json(path: Path) -> object:
         raise CorpusError(f"corrupt corpus file {path}: {err}") from err
 
 
-def _records(files: list[Path]) -> Iterator[dict]:
+def _records(files: list[tuple[Path, str]]) -> Iterator[tuple[dict, str]]:
     from tqdm import tqdm
 
-    for path in tqdm(files, desc="reading", unit="file", leave=False, disable=None):
+    for path, dynasty in tqdm(files, desc="reading", unit="file", leave=False, disable=None):
         data = _read_json(path)
         if not isinstance(data, list) or not all(isinstance(r, dict) and "paragraphs" in r for r in data):
             raise CorpusError(f"corrupt corpus file {path}: expected a list of poems with 'paragraphs'")
-        yield from data
+        for rec in data:
+            yield rec, dynasty
 
 
-def fingerprint(raw: Path) -> str:
-    """A hash of the raw files' names, sizes and mtimes, plus the builder version."""
-    h = hashlib.sha256(f"{FORMAT}:{VERSION}".encode())
+def fingerprint(raw: Path, dynasties: tuple[str, ...] = (HEADLINE,)) -> str:
+    """A hash of the raw files' names, sizes and mtimes, plus the builder version (and the dynasties
+    built, beyond the Tang)."""
+    extra = "" if dynasties == (HEADLINE,) else ":" + ",".join(dynasties)
+    h = hashlib.sha256(f"{FORMAT}:{VERSION}{extra}".encode())
     for p in sorted(raw.rglob("*.json")):
         st = p.stat()
         h.update(f"{p.relative_to(raw)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
-def clean_corpus(files: list[Path]) -> tuple[list[CorpusPoem], Counter]:
+def clean_corpus(files: list[tuple[Path, str]]) -> tuple[list[CorpusPoem], Counter]:
     """Clean, label, deduplicate and split; return the poems and the drop counts."""
     poems, seen, dropped = [], set(), Counter()
-    for rec in _records(files):
+    for rec, dynasty in _records(files):
         lines = clean_body(rec.get("paragraphs") or [])
         if lines is None:
             dropped["unclean"] += 1
@@ -118,7 +132,7 @@ def clean_corpus(files: list[Path]) -> tuple[list[CorpusPoem], Counter]:
         seen.add(body)
         title = clean_title(str(rec.get("title") or ""))
         author = str(rec.get("author") or "")
-        poems.append(CorpusPoem(title, author, tuple(lines), classify(lines), split_of(body)))
+        poems.append(CorpusPoem(title, author, tuple(lines), classify(lines), split_of(body), dynasty))
     return poems, dropped
 
 
@@ -155,11 +169,18 @@ def _sanbai_matches(raw: Path, poems: list[CorpusPoem]) -> dict:
     return {"available": True, "poems": total, "found_in_corpus": found, "same_text": same_text}
 
 
-def build(home: Path | None = None, min_count: int = 2, force: bool = False) -> dict:
-    """Build the data set under ``home``; return its metadata (``skipped`` if up to date)."""
+def build(home: Path | None = None, min_count: int = 2, force: bool = False,
+          dynasties: tuple[str, ...] = (HEADLINE,)) -> dict:
+    """Build the data set under ``home``; return its metadata (``skipped`` if up to date).
+
+    ``dynasties``: ``("唐",)`` (the default) or ``("唐", "宋")`` to add 全宋诗.
+    """
+    unknown = [d for d in dynasties if d not in DYNASTIES]
+    if unknown or not dynasties or dynasties[0] != HEADLINE:
+        raise CorpusError(f"dynasties {dynasties!r}: the Tang first, then any of {', '.join(DYNASTIES)}")
     raw, out = paths.raw_dir(home), paths.dataset_path(home)
-    files = _poem_files(raw)
-    fp = fingerprint(raw)
+    files = _poem_files(raw, dynasties)
+    fp = fingerprint(raw, dynasties)
     if not force and out.is_file():
         meta = _read_meta(out)
         if meta.get("fingerprint") == fp and meta.get("min_count") == min_count:
@@ -167,9 +188,9 @@ def build(home: Path | None = None, min_count: int = 2, force: bool = False) -> 
     poems, dropped = clean_corpus(files)
     vocab = _vocab(poems, min_count)
     meta = {"format": FORMAT, "version": VERSION, "fingerprint": fp, "min_count": min_count,
-            "raw_poems": sum(dropped.values()) + len(poems), "dropped": dict(dropped),
+            "dynasties": list(dynasties), "raw_poems": sum(dropped.values()) + len(poems), "dropped": dict(dropped),
             "sanbai": _sanbai_matches(raw, poems)}
-    columns = {k: [getattr(p, k) for p in poems] for k in ("title", "author", "form", "split")}
+    columns = {k: [getattr(p, k) for p in poems] for k in ("title", "author", "form", "split", "dynasty")}
     columns["body"] = [p.body for p in poems]
     payload = {**meta, "vocab": vocab.to_json(), "poems": columns}
     write_bytes(out, gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6, mtime=0))
@@ -201,12 +222,14 @@ def load_dataset(home: Path | None = None) -> Dataset:
         raise CorpusError(f"no data set at {path}; run `tangshi corpus fetch` and `tangshi corpus build` first")
     data = _read_payload(path)
     cols = data["poems"]
+    dynasty = cols.get("dynasty") or [HEADLINE] * len(cols["body"])  # data sets built before 全宋诗: Tang
     poems = tuple(
-        CorpusPoem(t, a, tuple(split_lines(b)), f, s)
-        for t, a, b, f, s in zip(cols["title"], cols["author"], cols["body"], cols["form"], cols["split"])
+        CorpusPoem(t, a, tuple(split_lines(b)), f, s, d)
+        for t, a, b, f, s, d in zip(cols["title"], cols["author"], cols["body"], cols["form"], cols["split"], dynasty)
     )
     meta = {k: v for k, v in data.items() if k not in ("poems", "vocab")}
     return Dataset(poems, Vocab.from_json(data["vocab"]), meta)
 
 
-__all__ = ["Dataset", "CorpusPoem", "REGULATED", "SPLITS", "build", "load_dataset", "split_of"]
+__all__ = ["Dataset", "CorpusPoem", "DYNASTIES", "HEADLINE", "REGULATED", "SPLITS", "build", "load_dataset",
+           "split_of"]

@@ -14,14 +14,15 @@ def _fetch(args: argparse.Namespace) -> int:
     raw = paths.raw_dir()
     m = fetch(raw, Path(args.source) if args.source else None, verify=not args.no_verify)
     check = "integrity verified" if m["verified"] else "integrity not checked"
-    print(f"fetched {m['poem_files']} poem files from {m['source']} into {raw} ({check})")
+    song = f" and {m['song_files']} of 全宋诗" if m.get("song_files") else ""
+    print(f"fetched {m['poem_files']} poem files of 全唐诗{song} from {m['source']} into {raw} ({check})")
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
     from tangshi.corpus.build import build
 
-    meta = build(min_count=args.min_count, force=args.force)
+    meta = build(min_count=args.min_count, force=args.force, dynasties=("唐", "宋") if args.song else ("唐",))
     if meta["skipped"]:
         print(f"data set is up to date: {paths.dataset_path()}")
     else:
@@ -31,7 +32,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from tangshi.corpus.build import load_dataset
+    from tangshi.corpus.build import HEADLINE, load_dataset
     from tangshi.corpus.stats import compute, format_table
 
     dataset = load_dataset()
@@ -40,7 +41,7 @@ def _stats(args: argparse.Namespace) -> int:
         from tangshi.prosody.baseline import corpus_figures
 
         lines = [line for p in dataset.poems for line in p.lines]
-        s["prosody"] = corpus_figures(lines, [(p.form, p.lines) for p in dataset.split("test")])
+        s["prosody"] = corpus_figures(lines, [(p.form, p.lines) for p in dataset.split("test", HEADLINE)])
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=1))
     else:
@@ -76,6 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--min-count", type=int, default=2, metavar="N",
                    help="keep characters seen at least N times in train (default: 2)")
     b.add_argument("--force", action="store_true", help="rebuild even if the data set is up to date")
+    b.add_argument("--song", action="store_true",
+                   help="add 全宋诗 (254k poems, each labelled 宋) to 全唐诗; Tang test poems stay the headline figures")
     b.set_defaults(func=_build)
     s = cmds.add_parser("stats", help="poems per split and form, characters, vocabulary, coverage")
     s.add_argument("--json", action="store_true", help="print machine-readable JSON")

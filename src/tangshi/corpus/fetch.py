@@ -36,6 +36,7 @@ INTEGRITY = (
     "EQ3lfJ//25K8p3uHNg=="
 )
 POEM_FILE = re.compile(r"^poet\.tang\.\d+\.json$")
+SONG_FILE = re.compile(r"^poet\.song\.\d+\.json$")  # 全宋诗: kept when the source has it (npm's does)
 AUTHORS = "authors.tang.json"
 SANBAI = "tangshisanbaishou.json"
 LAYOUTS = (
@@ -90,7 +91,7 @@ def _check_gzip(archive: Path) -> None:
 def _extract_tgz(archive: Path, into: Path) -> Path:
     """Unpack only the members tangshi uses; refuse paths that escape ``into``."""
     wanted = re.compile(
-        r"^package/dist/(quantangshi/(poet\.tang\.\d+|authors\.tang)|mengxue/tangshisanbaishou)\.json$"
+        r"^package/dist/(quantangshi/(poet\.(tang|song)\.\d+|authors\.tang)|mengxue/tangshisanbaishou)\.json$"
     )
     try:
         with tarfile.open(archive, "r:gz") as tar:
@@ -151,20 +152,36 @@ def npm_diagnosis(returncode: int, stderr: str) -> str:
 
 
 def check_tree(layout: Layout) -> int:
-    """Every wanted file is there and parses; the number of poem files. Raises CorpusError."""
-    numbers = sorted(int(p.name.split(".")[2]) for p in layout.poems_dir.iterdir() if POEM_FILE.match(p.name))
-    expected = list(range(0, 1000 * len(numbers), 1000))
-    if numbers != expected:
-        missing = sorted(set(range(0, (max(numbers) if numbers else 0) + 1000, 1000)) - set(numbers))
-        raise CorpusError(f"the corpus in {layout.poems_dir} is incomplete: poet.tang.{missing[0]}.json is missing"
-                          f" ({len(numbers)} poem files); nothing was written: fetch it again")
+    """Every wanted file is there and parses; the number of Tang poem files. Raises CorpusError.
+
+    The Tang files must be numbered without a gap; so must the Song files, when there are any.
+    """
+    numbers = _numbered(layout.poems_dir, POEM_FILE, "tang")
+    song = _numbered(layout.poems_dir, SONG_FILE, "song") if _has(layout.poems_dir, SONG_FILE) else []
     for n in numbers:
         _parse(layout.poems_dir / f"poet.tang.{n}.json", list)
+    for n in song:
+        _parse(layout.poems_dir / f"poet.song.{n}.json", list)
     if (layout.poems_dir / AUTHORS).is_file():
         _parse(layout.poems_dir / AUTHORS, list)
     if layout.sanbai is not None:
         _parse(layout.sanbai, dict)
     return len(numbers)
+
+
+def _has(folder: Path, pattern: re.Pattern) -> bool:
+    return any(pattern.match(p.name) for p in folder.iterdir())
+
+
+def _numbered(folder: Path, pattern: re.Pattern, dynasty: str) -> list[int]:
+    """The numbers of ``poet.<dynasty>.N.json`` in ``folder``: 0, 1000, 2000, … without a gap."""
+    numbers = sorted(int(p.name.split(".")[2]) for p in folder.iterdir() if pattern.match(p.name))
+    expected = list(range(0, 1000 * len(numbers), 1000))
+    if numbers != expected:
+        missing = sorted(set(range(0, (max(numbers) if numbers else 0) + 1000, 1000)) - set(numbers))
+        raise CorpusError(f"the corpus in {folder} is incomplete: poet.{dynasty}.{missing[0]}.json is missing"
+                          f" ({len(numbers)} poem files); nothing was written: fetch it again")
+    return numbers
 
 
 def _parse(path: Path, kind: type) -> None:
@@ -177,11 +194,12 @@ def _parse(path: Path, kind: type) -> None:
 
 
 def _copy_wanted(layout: Layout, stage: Path) -> int:
-    """Copy the poem files, the author file and the 300-poem anthology; return poem files."""
+    """Copy the poem files (Tang, and Song where present), the author file and the 300-poem anthology;
+    return the number of Tang poem files."""
     out = stage / "quantangshi"
     out.mkdir()
     files = sorted(p for p in layout.poems_dir.iterdir() if POEM_FILE.match(p.name))
-    for p in files:
+    for p in files + sorted(p for p in layout.poems_dir.iterdir() if SONG_FILE.match(p.name)):
         shutil.copyfile(p, out / p.name)
     if (layout.poems_dir / AUTHORS).is_file():
         shutil.copyfile(layout.poems_dir / AUTHORS, out / AUTHORS)
@@ -223,6 +241,7 @@ def fetch(raw: Path, source: Path | None = None, verify: bool = True) -> dict:
             n = _copy_wanted(layout, stage)
             manifest = {"source": origin, "package": f"{PACKAGE}@{VERSION}", "integrity": integrity,
                         "verified": bool(archive is not None and verify), "poem_files": n,
+                        "song_files": sum(1 for p in (stage / "quantangshi").iterdir() if SONG_FILE.match(p.name)),
                         "sanbai": layout.sanbai is not None}
             write_text(stage / "MANIFEST.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest

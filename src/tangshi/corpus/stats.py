@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tangshi.corpus.build import SPLITS, Dataset
+from tangshi.corpus.build import DYNASTIES, SPLITS, Dataset
 from tangshi.corpus.clean import SHAPES
 
 
@@ -32,7 +32,16 @@ def compute(dataset: Dataset) -> dict:
         return missing / total if total else 0.0
 
     distinct = set().union(*(set(c) for c in chars.values()))
+    dynasties = [d for d in DYNASTIES if any(p.dynasty == d for p in dataset.poems)]
+    by_dynasty = {}
+    for d in dynasties:  # per dynasty × shape, and the vocabulary's coverage of each dynasty's test poems
+        test = Counter(c for p in dataset.split("test", d) for line in p.lines for c in line)
+        total = sum(test.values())
+        by_dynasty[d] = {"forms": {f: sum(1 for p in dataset.poems if p.dynasty == d and p.form == f) for f in SHAPES},
+                         "poems": sum(1 for p in dataset.poems if p.dynasty == d),
+                         "test_unknown_rate": sum(n for c, n in test.items() if c not in vocab) / total if total else 0.0}
     return {
+        "dynasties": by_dynasty,
         "raw_poems": dataset.meta.get("raw_poems"),
         "dropped": dataset.meta.get("dropped", {}),
         "poems": {s: sum(per[s].values()) for s in SPLITS} | {"total": len(dataset.poems)},
@@ -60,6 +69,13 @@ def format_table(s: dict) -> str:
                f"train coverage {v['train_coverage']:.4%}")
     u = s["unknown_rate"]
     out.append(f"unknown-character rate: valid {u['valid']:.4%}, test {u['test']:.4%}")
+    if len(s.get("dynasties", {})) > 1:
+        out.append(f"{'form':<8}" + "".join(f"{d:>8}" for d in s["dynasties"]))
+        for form in s["forms"]:
+            out.append(f"{form:<6}" + "".join(f"{v['forms'][form]:>8}" for v in s["dynasties"].values()))
+        out.append(f"{'all':<8}" + "".join(f"{v['poems']:>8}" for v in s["dynasties"].values()))
+        out.append("unknown-character rate of each dynasty's test poems: " + ", ".join(
+            f"{d} {v['test_unknown_rate']:.4%}" for d, v in s["dynasties"].items()))
     if s["sanbai"].get("available"):
         sb = s["sanbai"]
         out.append(f"唐诗三百首: {sb['found_in_corpus']} of {sb['poems']} found by author and title or text"
