@@ -33,6 +33,8 @@ CASES = {
     "acrostic wrong length": (["write", "--form", "五绝", "--acrostic", "春夏"], None, "has 2 characters"),
     "bad yes/no": (["write", "--first-rhymes", "maybe"], None, "expected yes or no"),
     "unknown rhyme group": (["write", "--rhyme", "董"], None, "unknown rhyme group"),
+    "unknown dynasty": (["write", "--dynasty", "元"], None, "unknown dynasty"),
+    "dynasty the model lacks": (["write", "--dynasty", "宋"], None, "trained on 唐 poems only"),
     "argparse: not an int": (["write", "-n", "abc"], None, "invalid int value"),
     "argparse: unknown flag": (["write", "--colour", "red"], None, "unrecognized arguments"),
     "argparse: unknown command": (["compose"], None, "invalid choice"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import torch
 
 from tangshi.corpus.build import CorpusPoem
-from tangshi.corpus.clean import SHAPES
+from tangshi.corpus.clean import DYNASTIES, SHAPES
 from tangshi.corpus.vocab import Vocab
 from tangshi.model import Batch
 from tangshi.request import TITLE_MAX
@@ -43,6 +43,7 @@ class Encoded:
     titles: list[list[int]]
     bodies: list[list[int]]  # y1 … yT <eos>, truncated to max_len
     forms: list[int]
+    dynasties: list[int] | None = None  # ids in tangshi.corpus.clean.DYNASTIES (0 = 唐); None: not fed
 
     def __len__(self) -> int:
         return len(self.bodies)
@@ -52,10 +53,16 @@ class Encoded:
         return sum(len(b) for b in self.bodies)
 
 
-def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int) -> Encoded:
-    """Encode poems (title, body, form) with ``vocab``; bodies longer than ``max_len`` are cut."""
+def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int, dynasties: bool = False) -> Encoded:
+    """Encode poems (title, body, form [, dynasty]) with ``vocab``; bodies longer than ``max_len`` are cut."""
     bodies = [(vocab.encode(p.body) + [vocab.eos])[:max_len] for p in poems]
-    return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems])
+    return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems],
+                   [dynasty_id(p.dynasty) for p in poems] if dynasties else None)
+
+
+def dynasty_id(dynasty: str) -> int:
+    """The index of a dynasty label in :data:`tangshi.corpus.clean.DYNASTIES` (the model's dynasty input)."""
+    return list(DYNASTIES).index(dynasty)
 
 
 def bucket_batches(data: Encoded, batch_size: int, seed: int, epoch: int, shuffle: bool = True) -> list[list[int]]:
@@ -93,4 +100,5 @@ def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
     targets = _pad(bodies, IGNORE)  # (B, T)
     inputs = _pad([[bos] + b[:-1] for b in bodies], 0)  # (B, T)
     forms = torch.tensor([data.forms[i] for i in idx], dtype=torch.long)  # (B,)
-    return Batch(_pad(titles, 0), forms, inputs, targets)
+    dynasties = None if data.dynasties is None else torch.tensor([data.dynasties[i] for i in idx])  # (B,)
+    return Batch(_pad(titles, 0), forms, inputs, targets, dynasties)

@@ -40,7 +40,7 @@ import torch.nn.functional as F
 
 from tangshi import metrics
 from tangshi.corpus.vocab import Vocab
-from tangshi.data import encode_title, form_id
+from tangshi.data import dynasty_id, encode_title, form_id
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
 from tangshi.prosody.constraints import PATTERNS
@@ -76,6 +76,7 @@ class DecodeConfig:
     guidance: float         # γ of title guidance; 0: the model's own distribution
     candidates: int         # rows sampled, of which rank_score keeps the best n
     rhyme: str | None       # a 平 group's lexicon name (一東 …); None: the first rhyme fixes it
+    dynasty: str            # 唐 or 宋 (tangshi.corpus.clean.DYNASTIES); fed only to a model trained on several
 
     @classmethod
     def of(cls, req: WriteRequest) -> "DecodeConfig":
@@ -155,6 +156,7 @@ class Decoder:
         rows = titles + [""] * B if contrast else titles  # R = 2B rows: the title ones, then the empty ones
         keys, states, mask, state = self._encode(rows)
         forms = torch.full((len(rows),), form_id(form.name), dtype=torch.long)
+        dynasties = torch.full_like(forms, dynasty_id(cfg.dynasty)) if self.model.cfg.n_dynasties else None
         cons = self._constraints(pats, cfg)
         rep = Repetition(B, len(self.vocab), list(forced.values()))
         groups = _groups(B, cfg.n) if cfg.beam else []
@@ -164,7 +166,8 @@ class Decoder:
         out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
-                logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask)
+                logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
+                                          dynasties=dynasties)
                 logp = torch.log_softmax(logits.float(), dim=-1).view(-1, B, logits.shape[-1])  # (1|2, B, V)
                 guided = _guide(logp, cfg.guidance)  # (B, V)
                 given = forced.get((line, pos))
@@ -187,7 +190,7 @@ class Decoder:
             rep.new_line()
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
                 _, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
-                                     want_logits=False)
+                                     want_logits=False, dynasties=dynasties)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
         pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats

@@ -64,7 +64,7 @@ def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     out = {}
     model.eval()
     for form in REGULATED:
-        data = encode_poems([p for p in poems if p.form == form], vocab, 128)
+        data = encode_poems([p for p in poems if p.form == form], vocab, 128, dynasties=model.cfg.n_dynasties > 0)
         total = count = 0.0
         with torch.inference_mode():
             for idx in bucket_batches(data, 64, 0, 0, shuffle=False):

@@ -34,8 +34,8 @@ from tangshi.errors import InputError, choice_error, require_in
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
 # The sizes a config may have: generous for real models, small enough that a corrupt or hostile
 # model.json cannot ask for terabytes (hidden 10^6 would be a 16 TB decoder).
-SIZES = {"vocab_size": (5, 200_000), "n_forms": (1, 64), "emb": (1, 4096), "hidden": (1, 8192),
-         "layers": (1, 16), "enc_hidden": (1, 4096)}
+SIZES = {"vocab_size": (5, 200_000), "n_forms": (1, 64), "n_dynasties": (0, 16), "emb": (1, 4096),
+         "hidden": (1, 8192), "layers": (1, 16), "enc_hidden": (1, 4096)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ class ModelConfig:
 
     vocab_size: int
     n_forms: int = 6
+    # 0: trained on one dynasty's poems, no dynasty input (every checkpoint before 全宋诗);
+    # otherwise the dynasty (tangshi.corpus.clean.DYNASTIES, 唐 = 0) is a condition like the form
+    n_dynasties: int = 0
     cell: str = "lstm"
     emb: int = 256
     hidden: int = 512
@@ -88,9 +91,11 @@ class Batch:
     forms: Tensor    # (B,) form ids
     inputs: Tensor   # (B, T) <bos> y1 .. y(T-1)
     targets: Tensor  # (B, T) y1 .. yT, -100 at padding
+    dynasties: Tensor | None = None  # (B,) dynasty ids (0 = 唐), for a model with n_dynasties
 
     def to(self, device: torch.device) -> "Batch":
-        return Batch(*(t.to(device, non_blocking=True) for t in (self.titles, self.forms, self.inputs, self.targets)))
+        return Batch(*(None if t is None else t.to(device, non_blocking=True)
+                       for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties)))
 
 
 class Encoder(nn.Module):
@@ -126,6 +131,7 @@ class PoemModel(nn.Module):
         with torch.no_grad():
             self.embed.weight[0].zero_()
         self.form_embed = nn.Embedding(cfg.n_forms, cfg.emb)
+        self.dynasty_embed = nn.Embedding(cfg.n_dynasties, cfg.emb) if cfg.n_dynasties else None
         self.encoder = Encoder(cfg, self.embed)
         self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
         self.decoder = CELLS[cfg.cell](cfg.emb, cfg.hidden, cfg.layers, dropout=cfg.dropout, impl=cfg.impl)
@@ -165,14 +171,22 @@ class PoemModel(nn.Module):
         """The factor on character embeddings entering the networks (√emb, or 1 for old checkpoints)."""
         return self.encoder.scale
 
-    def embed_inputs(self, ids: Tensor, forms: Tensor) -> Tensor:
-        """ids (B, T), forms (B,) -> x (B, T, emb): character (scaled) plus form embedding."""
-        return self.drop(self.embed(ids) * self.in_scale + self.form_embed(forms).unsqueeze(1))
+    def condition(self, forms: Tensor, dynasties: Tensor | None = None) -> Tensor:
+        """forms (B,) [, dynasties (B,)] -> (B, emb): what every input step adds to its character:
+        the form's embedding, plus the dynasty's for a model trained on several (default 唐, id 0)."""
+        c = self.form_embed(forms)
+        if self.dynasty_embed is not None:
+            c = c + self.dynasty_embed(torch.zeros_like(forms) if dynasties is None else dynasties)
+        return c
+
+    def embed_inputs(self, ids: Tensor, forms: Tensor, dynasties: Tensor | None = None) -> Tensor:
+        """ids (B, T), forms (B,) -> x (B, T, emb): character (scaled) plus the condition."""
+        return self.drop(self.embed(ids) * self.in_scale + self.condition(forms, dynasties).unsqueeze(1))
 
     def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
         """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms), state)  # (B, T, H)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties), state)  # (B, T, H)
         o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
@@ -180,19 +194,19 @@ class PoemModel(nn.Module):
     def token_logprobs(self, batch: Batch) -> Tensor:
         """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms), state)  # (B, T, H)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties), state)  # (B, T, H)
         logp = torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
         picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]  # (B, T)
         return picked.masked_fill(batch.targets == -100, 0.0)
 
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
-             mask: Tensor, want_logits: bool = True) -> tuple[Tensor | None, object]:
+             mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
 
         Deployed, the model's own previous output is fed back in (no teacher forcing).
         With ``want_logits=False`` only the state advances (the next token is already known).
         """
-        x = self.embed_inputs(tokens[:, None], forms)[:, 0]  # (B, emb)
+        x = self.embed_inputs(tokens[:, None], forms, dynasties)[:, 0]  # (B, emb)
         h, state = self.decoder.step(x, state)  # (B, H)
         if not want_logits:
             return None, state

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tangshi.corpus.clean import HEADLINE
 from tangshi.errors import CheckpointError, InputError
 from tangshi.hanzi import join_lines
 from tangshi.request import WriteRequest
@@ -168,6 +169,9 @@ class Poet:
         from tangshi.decode import DecodeConfig, choose_patterns, fit_given
 
         cfg = DecodeConfig.of(req)
+        if req.dynasty != HEADLINE and not self.model.cfg.n_dynasties:
+            raise InputError(f"this model was trained on {HEADLINE} poems only: dynasty {req.dynasty!r} needs a model"
+                             f" trained with `tangshi corpus build --song`; choose {HEADLINE}", field="dynasty")
         title = self._title(req.title, warn)
         forced = self._forced(req)
         given = list(range(len(req.given_lines())))

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tangshi.corpus.clean import DYNASTIES, HEADLINE
 from tangshi.errors import InputError
 from tangshi.hanzi import SHORT_NAMES, converter, is_han, split_lines, strip_invisible
 from tangshi.prosody.forms import FORM_BY_NAME, Form
@@ -135,6 +136,8 @@ class WriteRequest:
                                                " poem; 0 = none (never three times, whatever it is); default:"
                                                " measured per form", lo=0.0, hi=10.0)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
+    dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both; the shipped"
+                                     " one knows 唐 only)", choices=tuple(DYNASTIES))
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -193,7 +196,7 @@ class WriteRequest:
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
         return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
-                self.repeat_penalty, self.rhyme)
+                self.repeat_penalty, self.rhyme, self.dynasty)
 
     @property
     def rows(self) -> int:

@@ -41,7 +41,7 @@ HELP = {
     "seed": "random seed (data order, initialisation, dropout)",
     "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",
 }
-SKIP = {"vocab_size", "n_forms", "scale_inputs"}
+SKIP = {"vocab_size", "n_forms", "n_dynasties", "scale_inputs"}  # set by the data set, not by flags
 
 
 def _add_fields(parser: argparse.ArgumentParser, cls: type) -> None:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``tangshi train``."""
     import torch
 
-    from tangshi.corpus.build import load_dataset
+    from tangshi.corpus.build import DYNASTIES, load_dataset
     from tangshi.data import encode_poems
     from tangshi.errors import InputError
     from tangshi.model import SIZES, ModelConfig, PoemModel
@@ -95,11 +95,12 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--threads must be in 1..1024, got {args.threads}")
         torch.set_num_threads(args.threads)
     ds = load_dataset()
-    mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab))
+    several = len(ds.meta.get("dynasties", ["唐"])) > 1  # built with --song: the dynasty is a condition
+    mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab), n_dynasties=len(DYNASTIES) if several else 0)
     _setup_distributed()
     torch.manual_seed(tcfg.seed)
-    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len)
-    valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len)
+    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len, dynasties=several)
+    valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len, dynasties=several)
     trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg)
     if trainer.rank == 0:
         print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"

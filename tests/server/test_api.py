@@ -104,6 +104,7 @@ def test_bad_combination_is_422(client, body, needle):
     ("first_line", "春山花月", "4 characters"),
     ("acrostic", "ab春山", "Chinese characters only"),
     ("rhyme", "董", "unknown rhyme group"),
+    ("dynasty", "宋", "trained on 唐 poems only"),
 ])
 def test_input_error_is_422_naming_the_value(client, field, value, needle):
     res = client.post("/api/poems", json={"form": "五绝", field: value})

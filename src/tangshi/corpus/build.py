@@ -26,15 +26,13 @@ from typing import Iterator
 
 from tangshi import paths
 from tangshi.atomic import write_bytes
-from tangshi.corpus.clean import REGULATED, classify, clean_body, clean_title
+from tangshi.corpus.clean import DYNASTIES, HEADLINE, REGULATED, classify, clean_body, clean_title
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import CorpusError
 from tangshi.hanzi import join_lines, split_lines
 
 FORMAT, VERSION = "tangshi-dataset", 1
 SPLITS = ("train", "valid", "test")
-DYNASTIES = {"唐": "tang", "宋": "song"}  # label -> the corpus's file names (poet.<name>.N.json)
-HEADLINE = "唐"  # the dynasty every figure of tangshi is reported on (Tang test poems)
 _FILE_NUMBER = re.compile(r"poet\.(?:tang|song)\.(\d+)\.json$")
 
 

@@ -20,6 +20,10 @@ from tangshi.hanzi import QUOTES, is_han, join_lines, split_lines
 
 SHAPES = ("五言绝句", "七言绝句", "五言律诗", "七言律诗", "排律", "其他")  # the shape label of a corpus poem
 REGULATED = SHAPES[:4]
+# The dynasty label of a corpus poem, and the corpus's name for it (poet.<name>.N.json); its index
+# is the model's dynasty input. Every figure of tangshi is reported on the first (Tang test poems).
+DYNASTIES = {"唐": "tang", "宋": "song"}
+HEADLINE = "唐"
 
 _NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〖[^〖〗]*〗|\{[^{}]*\}")
 _BRACKETS = set("（）()【】[]〖〗{}")
