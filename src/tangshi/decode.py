@@ -166,8 +166,9 @@ class Decoder:
         out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
+                slots = self._slots(cons, pats, line, pos, len(rows) // B)
                 logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
-                                          dynasties=dynasties)
+                                          dynasties=dynasties, slots=slots)
                 logp = torch.log_softmax(logits.float(), dim=-1).view(-1, B, logits.shape[-1])  # (1|2, B, V)
                 guided = _guide(logp, cfg.guidance)  # (B, V)
                 given = forced.get((line, pos))
@@ -189,13 +190,33 @@ class Decoder:
                     advance(cons, tokens, given is not None)
             rep.new_line()
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
+                slots = self._slots(cons, pats, line, None, len(rows) // B)
                 _, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
-                                     want_logits=False, dynasties=dynasties)
+                                     want_logits=False, dynasties=dynasties, slots=slots)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
         pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats
         return [Candidate([self.vocab.decode(r.tolist()) for r in out[b]], pattern_of[b], float(lp[0, b]) / n,
                           float(lp[0, b] - lp[1, b]) / n if contrast else None) for b in range(B)]
+
+    def _slots(self, cons, pats: list[Pattern], line: int, pos: int | None, copies: int) -> torch.Tensor | None:
+        """(R, 4) what each row's next target must be (tangshi.slots), for a model with rule inputs:
+        character ``pos`` of ``line``, or (``pos`` None) the punctuation after it. The group is fed
+        once the row's first rhyme stands and names one group."""
+        if not self.model.cfg.rule_inputs:
+            return None
+        from tangshi.slots import first_rhyme_line, slot
+
+        rows = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats
+        single = cons.groups.sum(1) == 1 if cons is not None else None  # (B,)
+        group = cons.groups.float().argmax(1) + 1 if cons is not None else None  # (B,)
+        out = []
+        for b, pat in enumerate(rows):
+            first = first_rhyme_line(pat)
+            past = line > first if pos is not None else line >= first
+            g = int(group[b]) if past and cons is not None and bool(single[b]) else 0
+            out.append(slot(pat, line, pos, g) if pos is not None else (0, 0, line + 1, g))
+        return torch.tensor(out, dtype=torch.long).repeat(copies, 1)  # (R, 4): the empty-title rows alike
 
     def _encode(self, titles: list[str]):
         """Encode each distinct title alone, then pad: a row never depends on its batch-mates.

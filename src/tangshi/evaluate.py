@@ -64,7 +64,8 @@ def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     out = {}
     model.eval()
     for form in REGULATED:
-        data = encode_poems([p for p in poems if p.form == form], vocab, 128, dynasties=model.cfg.n_dynasties > 0)
+        data = encode_poems([p for p in poems if p.form == form], vocab, 128, dynasties=model.cfg.n_dynasties > 0,
+                            slots=model.cfg.rule_inputs)
         total = count = 0.0
         with torch.inference_mode():
             for idx in bucket_batches(data, 64, 0, 0, shuffle=False):

@@ -30,6 +30,7 @@ from torch import Tensor, nn
 
 from tangshi import nn as tnn
 from tangshi.errors import InputError, choice_error, require_in
+from tangshi.slots import SIZES as SLOT_SIZES
 
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
 # The sizes a config may have: generous for real models, small enough that a corrupt or hostile
@@ -47,6 +48,8 @@ class ModelConfig:
     # 0: trained on one dynasty's poems, no dynasty input (every checkpoint before 全宋诗);
     # otherwise the dynasty (tangshi.corpus.clean.DYNASTIES, 唐 = 0) is a condition like the form
     n_dynasties: int = 0
+    # rule-aware inputs (tangshi.slots): each step also reads what the next character must be
+    rule_inputs: bool = False
     cell: str = "lstm"
     emb: int = 256
     hidden: int = 512
@@ -67,8 +70,9 @@ class ModelConfig:
         for name, (lo, hi) in SIZES.items():
             require_in(name, getattr(self, name), lo, hi)
         require_in("dropout", self.dropout, 0.0, 0.95, integer=False)
-        if not isinstance(self.scale_inputs, bool):
-            raise InputError(f"scale_inputs must be true or false, got {self.scale_inputs!r}")
+        for name in ("scale_inputs", "rule_inputs"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{name} must be true or false, got {getattr(self, name)!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -92,10 +96,11 @@ class Batch:
     inputs: Tensor   # (B, T) <bos> y1 .. y(T-1)
     targets: Tensor  # (B, T) y1 .. yT, -100 at padding
     dynasties: Tensor | None = None  # (B,) dynasty ids (0 = 唐), for a model with n_dynasties
+    slots: Tensor | None = None  # (B, T, 4) what each target must be (tangshi.slots), for rule_inputs
 
     def to(self, device: torch.device) -> "Batch":
         return Batch(*(None if t is None else t.to(device, non_blocking=True)
-                       for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties)))
+                       for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties, self.slots)))
 
 
 class Encoder(nn.Module):
@@ -132,6 +137,9 @@ class PoemModel(nn.Module):
             self.embed.weight[0].zero_()
         self.form_embed = nn.Embedding(cfg.n_forms, cfg.emb)
         self.dynasty_embed = nn.Embedding(cfg.n_dynasties, cfg.emb) if cfg.n_dynasties else None
+        # one table per slot id (tone, position, line, rhyme group), summed: SongNet's format symbols
+        self.slot_embed = nn.ModuleList(nn.Embedding(n, cfg.emb) for n in SLOT_SIZES.values()) \
+            if cfg.rule_inputs else None
         self.encoder = Encoder(cfg, self.embed)
         self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
         self.decoder = CELLS[cfg.cell](cfg.emb, cfg.hidden, cfg.layers, dropout=cfg.dropout, impl=cfg.impl)
@@ -179,14 +187,27 @@ class PoemModel(nn.Module):
             c = c + self.dynasty_embed(torch.zeros_like(forms) if dynasties is None else dynasties)
         return c
 
-    def embed_inputs(self, ids: Tensor, forms: Tensor, dynasties: Tensor | None = None) -> Tensor:
-        """ids (B, T), forms (B,) -> x (B, T, emb): character (scaled) plus the condition."""
-        return self.drop(self.embed(ids) * self.in_scale + self.condition(forms, dynasties).unsqueeze(1))
+    def slot_vectors(self, slots: Tensor | None, shape: tuple[int, ...]) -> Tensor | float:
+        """slots (..., 4) -> (..., emb): the sum of the four slot embeddings; 0 without rule inputs.
+
+        A model with rule inputs given no slots reads them as all 0 (nothing known)."""
+        if self.slot_embed is None:
+            return 0.0
+        if slots is None:
+            slots = torch.zeros(*shape, len(self.slot_embed), dtype=torch.long, device=self.embed.weight.device)
+        return sum(table(slots[..., k]) for k, table in enumerate(self.slot_embed))
+
+    def embed_inputs(self, ids: Tensor, forms: Tensor, dynasties: Tensor | None = None,
+                     slots: Tensor | None = None) -> Tensor:
+        """ids (B, T), forms (B,) [, slots (B, T, 4)] -> x (B, T, emb): character (scaled), the
+        condition, and what each next character must be (rule inputs)."""
+        x = self.embed(ids) * self.in_scale + self.condition(forms, dynasties).unsqueeze(1)
+        return self.drop(x + self.slot_vectors(slots, tuple(ids.shape)))
 
     def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
         """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties), state)  # (B, T, H)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots), state)
         o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
@@ -194,19 +215,20 @@ class PoemModel(nn.Module):
     def token_logprobs(self, batch: Batch) -> Tensor:
         """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties), state)  # (B, T, H)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots), state)
         logp = torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
         picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]  # (B, T)
         return picked.masked_fill(batch.targets == -100, 0.0)
 
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
-             mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None) -> tuple[Tensor | None, object]:
+             mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None,
+             slots: Tensor | None = None) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
 
         Deployed, the model's own previous output is fed back in (no teacher forcing).
         With ``want_logits=False`` only the state advances (the next token is already known).
         """
-        x = self.embed_inputs(tokens[:, None], forms, dynasties)[:, 0]  # (B, emb)
+        x = self.embed_inputs(tokens[:, None], forms, dynasties, None if slots is None else slots[:, None])[:, 0]
         h, state = self.decoder.step(x, state)  # (B, H)
         if not want_logits:
             return None, state
