@@ -9,12 +9,12 @@ mode) from a temporary git worktree. Their poems are scored here alike, with tod
 - ``poly_fixed``: the share of characters on positions whose tone the rules fix that are 多音字
   (tones ``PZ`` in the check report) — beside the same share in real test poems that pass;
 - ``rare_rhyme``: poems rhyming on a reading real poems almost never use (tangshi.prosody.readings);
-- ``mass``: per decoding step of a 七言律诗 (title mode, K candidates), the model's probability of
-  the items the rules allow — mean and median, strict and lenient;
+- ``mass``: per decoding step (title mode, K candidates), the model's probability of the items the
+  rules allow — mean and median, every form in strict mode, 七言律诗 in lenient mode too;
 - ``continuation``: of rhyming first lines taken from real test poems (``--lines`` per form), how
   many continuations rhyme in a 平 group of the line's last character (the group the line fixes).
 
-    python bench/polyphones.py [--titles 40] [--lines 9] [--json docs/results/polyphones.json]
+    python bench/polyphones.py [--titles 40] [--lines 9] [--model DIR] [--previous COMMIT|''] [--json FILE]
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ import tangshi.decode as D
 from tangshi.poet import Poet
 
 job = json.loads(open(sys.argv[1], encoding="utf-8").read())
-poet = Poet.load()
+poet = Poet.load(job.get("model"))
 masses, last = [], {}
 _allowed, _sample = D.Decoder._allowed, D.sample
 
@@ -58,13 +58,13 @@ out = {"poems": {}, "mass": {}, "continuations": []}
 for form, titles in job["titles"].items():
     out["poems"][form] = [poet.write(form=form, title=t[:32], seed=k, script="traditional")[0].lines
                           for k, t in enumerate(titles)]
-for rules in ("strict", "lenient"):
+for form, rules in [(f, "strict") for f in job["titles"]] + [("七言律诗", "lenient")]:
     masses.clear()
     last["record"] = True
-    for k, t in enumerate(job["titles"]["七言律诗"]):
-        poet.write(form="七言律诗", title=t[:32], seed=k, rules=rules, script="traditional")
+    for k, t in enumerate(job["titles"][form]):
+        poet.write(form=form, title=t[:32], seed=k, rules=rules, script="traditional")
     last["record"] = False
-    out["mass"][rules] = list(masses)
+    out["mass"][f"{form} {rules}"] = list(masses)
 for k, (form, line) in enumerate(job["lines"]):
     out["continuations"].append(poet.write(form=form, first_line=line, seed=k, script="traditional")[0].lines)
 print(json.dumps(out, ensure_ascii=False))
@@ -120,8 +120,8 @@ def score(out: dict, job: dict) -> dict:
         reports = [check("，".join(lines)) for lines in poems]
         res[form] = {"poems": len(poems), "pass": sum(r.ok for r in reports) / len(reports),
                      "poly_fixed": poly_fixed(reports), "rare_rhyme": sum(map(rare, reports)) / len(reports)}
-    res["mass_七言律诗"] = {rules: {"mean": statistics.mean(m), "median": statistics.median(m), "steps": len(m)}
-                         for rules, m in out["mass"].items()}
+    res["mass"] = {key: {"mean": statistics.mean(m), "median": statistics.median(m), "steps": len(m)}
+                   for key, m in out["mass"].items()}
     kept = [check("，".join(lines)).rhyme_group in groups
             for lines, (_, _, groups) in zip(out["continuations"], job["expected"])]
     res["continuation"] = {"lines": len(kept), "kept_rhyme": sum(kept)}
@@ -133,6 +133,7 @@ def main() -> int:
     ap.add_argument("--titles", type=int, default=40, help="test titles per form (title mode)")
     ap.add_argument("--lines", type=int, default=9, help="rhyming first lines per form (continuation)")
     ap.add_argument("--previous", default="212e65b", help="the commit of the previous decoder ('' to skip)")
+    ap.add_argument("--model", help="today's checkpoint directory (default: the shipped model)")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -142,9 +143,9 @@ def main() -> int:
     from tangshi.prosody.lexicon import load
 
     lex = load()
-    test = load_dataset().split("test")
+    test = load_dataset().split("test", "唐")
     job = {"titles": {f: [p.title for p in test if p.form == f][:args.titles] for f in REGULATED},
-           "lines": [], "expected": []}
+           "lines": [], "expected": [], "model": args.model}
     real = {}
     for form in REGULATED:
         reports = [check("，".join(p.lines)) for p in test if p.form == form]
@@ -157,7 +158,7 @@ def main() -> int:
                                                 if lex.groups[g].ping)) for text in rhyming]
     result = {"real": real, "today": score(generate(job, None), job)}
     if args.previous:
-        result["previous"] = score(previous(args.previous, job), job)
+        result["previous"] = score(previous(args.previous, {**job, "model": None}), job)
         result["previous_commit"] = args.previous
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)
