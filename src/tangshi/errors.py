@@ -48,3 +48,9 @@ def require_in(name: str, value: object, lo: float, hi: float, integer: bool = T
     if isinstance(value, bool) or not isinstance(value, kind) or not lo <= value <= hi:  # NaN fails too
         what, span = ("an integer", f"{lo}..{hi}") if integer else ("a number", f"{lo:g}..{hi:g}")
         raise InputError(f"{name} must be {what} in {span}, got {value!r}", field=name)
+
+
+class NoPoem(TangshiError):
+    """No candidate passed the rules after every re-decode (exit code 1: not the user's mistake)."""
+
+    exit_code = 1

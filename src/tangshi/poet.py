@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tangshi.corpus.clean import HEADLINE
-from tangshi.errors import CheckpointError, InputError
+from tangshi.errors import CheckpointError, InputError, NoPoem
 from tangshi.hanzi import join_lines
 from tangshi.request import WriteRequest
 
@@ -132,7 +132,8 @@ class Poet:
         k alone. A seeded request is decoded alone, so that its seed gives the same poem as
         ``tangshi write``. With ``seed``, unseeded requests are merged all the same and the batch
         is decoded with that seed (reproducible for the same list: ``tangshi eval`` uses it).
-        Each entry of the result is that request's poems, or the :class:`InputError` it raised.
+        Each entry of the result is that request's poems, or the :class:`InputError` (or
+        :class:`~tangshi.errors.NoPoem`) it raised.
         """
         out: list[list[Poem] | Exception | None] = [None] * len(requests)
         plans, groups = {}, {}
@@ -157,7 +158,10 @@ class Poet:
             at = 0
             for k in members:
                 poems = self._poems(plans[k], cands[at:at + len(plans[k].rows)])
-                out[k] = self._finish(plans[k], self._refill(plans[k], poems, cfg))
+                try:
+                    out[k] = self._finish(plans[k], self._refill(plans[k], poems, cfg))
+                except NoPoem as err:  # that request alone fails
+                    out[k] = err
                 at += len(plans[k].rows)
         return out  # type: ignore[return-value]
 
@@ -294,6 +298,9 @@ class Poet:
             cands = self.decoder.decode(plan.req.form_spec, rows, plan.title, plan.forced, again,
                                         plan.rescue, _contrast([plan]))
             good += [p for p, sound in self._poems(plan, cands) if sound]
+        if not good:
+            raise NoPoem(f"no candidate of {plan.req.rows} passed the rules in {REDECODES + 1} decodes; try"
+                         " another seed, more --candidates, or --rules lenient")
         return good
 
     def _finish(self, plan: _Plan, poems: list[Poem]) -> list[Poem]:

@@ -307,3 +307,15 @@ def test_a_given_line_that_rhymes_elsewhere_is_one_clear_error(poet) -> None:
     with pytest.raises(InputError, match="does not rhyme in") as err:
         poet.write(form="五绝", first_line=line, first_rhymes=True, rhyme="东")
     assert err.value.field == "rhyme"
+
+
+def test_no_sound_candidate_after_every_redecode_is_one_clear_error(poet, monkeypatch) -> None:
+    """Never seen on a trained poet, but never a poem that fails: NoPoem (exit 1, one line)."""
+    from tangshi.errors import NoPoem
+    from tangshi.poet import Poet
+
+    real = Poet._poems
+    monkeypatch.setattr(Poet, "_poems", lambda self, plan, cands: [(p, False) for p, _ in real(self, plan, cands)])
+    with pytest.raises(NoPoem, match="passed the rules"):
+        poet.write(form="五绝", seed=1)
+    assert NoPoem.exit_code == 1

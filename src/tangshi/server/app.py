@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tangshi import __version__
 from tangshi import request as R
-from tangshi.errors import InputError
+from tangshi.errors import InputError, NoPoem
 from tangshi.script import convert
 from tangshi.server import schemas as S
 from tangshi.server.limits import AllowedHosts, BodyLimit, SecurityHeaders
@@ -84,6 +84,7 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
     app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",
                                                         {"Retry-After": str(RETRY_AFTER_S)}))
     app.add_exception_handler(TimedOut, lambda _, e: _error(504, str(e)))
+    app.add_exception_handler(NoPoem, lambda _, e: _error(500, str(e)))
     if candidates is not None:
         R.WriteRequest(candidates=candidates)  # in range, or InputError
     _routes(app, poet, pool, candidates)
