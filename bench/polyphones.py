@@ -145,7 +145,7 @@ def main() -> int:
     lex = load()
     test = load_dataset().split("test", "唐")
     job = {"titles": {f: [p.title for p in test if p.form == f][:args.titles] for f in REGULATED},
-           "lines": [], "expected": [], "model": args.model}
+           "lines": [], "expected": [], "model": str(Path(args.model).resolve()) if args.model else None}
     real = {}
     for form in REGULATED:
         reports = [check("，".join(p.lines)) for p in test if p.form == form]
