@@ -384,7 +384,7 @@ def _checked_misses(prosody, pats: list[Pattern], forced: dict[tuple[int, int], 
     n = pats[0].form.n_chars
     lines = {i: "".join(prosody.chars[forced[(i, j)]] for j in range(n)) for i in given}
     masks = {i: [lex.tone_mask(c) for c in text] for i, text in lines.items()}
-    settled = {i: checker._settle([masks[i]], checker._contexts([text], [masks[i]]))[0] for i, text in lines.items()}
+    settled = {i: checker.read_in_context([text], [masks[i]])[0] for i, text in lines.items()}
     out = []
     for pat in pats:
         errors = 0

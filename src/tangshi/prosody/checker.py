@@ -128,6 +128,12 @@ def _contexts(trad: list[str], masks: list[list[int]]) -> list[list[Context | No
     return out
 
 
+def read_in_context(trad: list[str], masks: list[list[int]]) -> list[list[int]]:
+    """Tone masks of traditional lines with each 多音字 its context settles given that one reading
+    (the default mode's masks; an either-way or unsure one keeps both)."""
+    return _settle(masks, _contexts(trad, masks))
+
+
 def _settle(masks: list[list[int]], contexts: list[list[Context | None]]) -> list[list[int]]:
     """Masks with each confident reading settled (an either-way or unsure 多音字 keeps both)."""
     return [[(P if c.tone == "P" else Z) if c is not None and c.confident else m for m, c in zip(row, ctx)]

@@ -52,34 +52,28 @@ class Readings:
     rhymes: dict[str, dict[str, int]]  # char -> {平 group name: rhymes in real poems}
     smoothing: float
 
-    def p_ping(self, left: str | None, char: str, right: str | None) -> float:
-        """P(平) of ``char`` (traditional) between ``left`` and ``right`` (``None``: not known yet)."""
+    def _shifts(self, left: str | None, char: str, right: str | None) -> tuple[float, dict[str, float]]:
+        """logit p₀, and each known context's shift of it (``left`` / ``right``) — see the docstring."""
         nP, nZ = self.chars.get(char, (0, 0))
         p0 = (nP + 1) / (nP + nZ + 2)
-        z = _logit(p0)
-        for table, key in ((self.left, None if left is None else left + char),
-                           (self.right, None if right is None else char + right)):
-            if key is None or key not in table:
-                continue
-            cP, cZ = table[key]
-            z += _logit((cP + self.smoothing * p0) / (cP + cZ + self.smoothing)) - _logit(p0)
-        return 1 / (1 + math.exp(-z))
+        shifts = {}
+        for name, table, key in (("left", self.left, None if left is None else left + char),
+                                 ("right", self.right, None if right is None else char + right)):
+            if key is not None and key in table:
+                cP, cZ = table[key]
+                shifts[name] = _logit((cP + self.smoothing * p0) / (cP + cZ + self.smoothing)) - _logit(p0)
+        return _logit(p0), shifts
+
+    def p_ping(self, left: str | None, char: str, right: str | None) -> float:
+        """P(平) of ``char`` (traditional) between ``left`` and ``right`` (``None``: not known yet)."""
+        z, shifts = self._shifts(left, char, right)
+        return 1 / (1 + math.exp(-(z + sum(shifts.values()))))
 
     def evidence(self, left: str | None, char: str, right: str | None, ping: bool) -> str:
         """Which context moved the reading most towards 平 (``ping``) or 仄: ``left``, ``right`` or ``""``."""
-        nP, nZ = self.chars.get(char, (0, 0))
-        p0 = (nP + 1) / (nP + nZ + 2)
-        best, side = 0.0, ""
-        for name, table, key in (("left", self.left, None if left is None else left + char),
-                                 ("right", self.right, None if right is None else char + right)):
-            if key is None or key not in table:
-                continue
-            cP, cZ = table[key]
-            shift = _logit((cP + self.smoothing * p0) / (cP + cZ + self.smoothing)) - _logit(p0)
-            shift = shift if ping else -shift
-            if shift > best:
-                best, side = shift, name
-        return side
+        _, shifts = self._shifts(left, char, right)
+        toward = {side: (d if ping else -d) for side, d in shifts.items() if (d if ping else -d) > 0}
+        return max(toward, key=toward.get) if toward else ""
 
     def rare_rhyme(self, char: str, group: str) -> bool:
         """Do real poems almost never rhyme ``char`` in ``group`` (under RARE_RHYME of ≥ RHYME_EVIDENCE rhymes)?"""
