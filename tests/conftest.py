@@ -74,3 +74,26 @@ def poet(tiny_model: Path):
     from tangshi.poet import Poet
 
     return Poet.load(tiny_model)
+
+
+@pytest.fixture(scope="session")
+def song_poet(tmp_path_factory: pytest.TempPathFactory, fixture_home: Path):
+    """A tiny poet trained by `tangshi train` on the fixture built with --song: dynasties and moods."""
+    import shutil
+
+    from tangshi.cli import main
+    from tangshi.poet import Poet
+
+    home = tmp_path_factory.mktemp("song-home")
+    shutil.copytree(fixture_home, home, dirs_exist_ok=True)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TANGSHI_HOME", str(home))
+    try:
+        assert main(["corpus", "build", "--song"]) == 0
+        out = home / "run"
+        assert main(["train", "--steps", "6", "--eval-every", "6", "--batch-size", "32", "--emb", "48", "--hidden",
+                     "64", "--enc-hidden", "24", "--warmup", "2", "--lr", "0.005", "--threads", "1",
+                     "--device", "cpu", "--out", str(out)]) == 0
+    finally:
+        mp.undo()
+    return Poet.load(out / "best")

@@ -4,7 +4,8 @@ A poem becomes ``<bos> y1 … yT`` as input and ``y1 … yT <eos>`` as target: a
 the network sees the true previous character (teacher forcing). Punctuation (，。) stays
 in the sequence, so the model learns where lines end. Titles are read by the encoder;
 in training a title is dropped (replaced by an empty one) with probability
-``title_drop``, so the same model also writes without a title.
+``title_drop``, so the same model also writes without a title; likewise a poem's mood (the
+tagger's label, :mod:`tangshi.mood.tagger`) is replaced by "none" with probability ``mood_drop``.
 
 Batches are bucketed by length — poems of similar length share a batch, so little
 compute goes to padding — and shuffled by a generator seeded with (seed, epoch), so
@@ -46,6 +47,7 @@ class Encoded:
     forms: list[int]
     dynasties: list[int] | None = None  # ids in tangshi.corpus.clean.DYNASTIES (0 = 唐); None: not fed
     slots: list[list[tuple[int, int, int, int]]] | None = None  # per target (tangshi.slots); None: not fed
+    moods: list[int] | None = None  # the tagger's mood id per poem (0 = none, tangshi.mood); None: not fed
 
     def __len__(self) -> int:
         return len(self.bodies)
@@ -56,14 +58,21 @@ class Encoded:
 
 
 def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int, dynasties: bool = False,
-                 slots: bool = False) -> Encoded:
-    """Encode poems (title, body, form [, dynasty] [, slots]) with ``vocab``; bodies longer than
-    ``max_len`` are cut. ``slots``: the rule-aware inputs, from the checker's reading of each poem
-    (about 1.5 ms a regulated poem)."""
+                 slots: bool = False, moods: bool = False) -> Encoded:
+    """Encode poems (title, body, form [, dynasty] [, slots] [, mood]) with ``vocab``; bodies longer
+    than ``max_len`` are cut. ``slots``: the rule-aware inputs, from the checker's reading of each
+    poem (about 1.5 ms a regulated poem); ``moods``: the tagger's label of each poem's lines."""
     bodies = [(vocab.encode(p.body) + [vocab.eos])[:max_len] for p in poems]
+    mood_ids = None
+    if moods:
+        from tangshi.mood import mood_id
+        from tangshi.mood.tagger import tag
+
+        mood_ids = [mood_id(tag(p.body)) for p in poems]
     return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems],
                    [dynasty_id(p.dynasty) for p in poems] if dynasties else None,
-                   [poem_slots(*of_poem(p.form, p.lines), len(b)) for p, b in zip(poems, bodies)] if slots else None)
+                   [poem_slots(*of_poem(p.form, p.lines), len(b)) for p, b in zip(poems, bodies)] if slots else None,
+                   mood_ids)
 
 
 def dynasty_id(dynasty: str) -> int:
@@ -97,10 +106,16 @@ def _pad(rows: list[list[int]], value: int) -> torch.Tensor:
     return out
 
 
+def _drops(n: int, rate: float, generator: torch.Generator | None) -> torch.Tensor:
+    """(n,) bool: which rows lose a condition, each with probability ``rate``."""
+    return torch.rand(n, generator=generator) < rate if rate > 0 else torch.zeros(n, dtype=torch.bool)
+
+
 def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
-            generator: torch.Generator | None = None) -> Batch:
-    """Pad one batch; drop titles with probability ``title_drop`` (using ``generator``)."""
-    drop = torch.rand(len(idx), generator=generator) < title_drop if title_drop > 0 else torch.zeros(len(idx), dtype=torch.bool)
+            generator: torch.Generator | None = None, mood_drop: float = 0.0) -> Batch:
+    """Pad one batch; drop titles with probability ``title_drop`` and moods with ``mood_drop``
+    (using ``generator``: titles first, then moods, so a run without moods draws the same titles)."""
+    drop = _drops(len(idx), title_drop, generator)
     titles = [[bos] if d else data.titles[i] for i, d in zip(idx, drop.tolist())]
     bodies = [data.bodies[i] for i in idx]
     targets = _pad(bodies, IGNORE)  # (B, T)
@@ -112,4 +127,8 @@ def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
         slots = torch.zeros(*inputs.shape, 4, dtype=torch.long)  # (B, T, 4): padding reads "nothing"
         for k, i in enumerate(idx):
             slots[k, : len(data.slots[i])] = torch.tensor(data.slots[i], dtype=torch.long)
-    return Batch(_pad(titles, 0), forms, inputs, targets, dynasties, slots)
+    moods = None
+    if data.moods is not None:
+        kept = torch.tensor([data.moods[i] for i in idx], dtype=torch.long)  # (B,)
+        moods = kept.masked_fill(_drops(len(idx), mood_drop, generator), 0)
+    return Batch(_pad(titles, 0), forms, inputs, targets, dynasties, slots, moods)

@@ -41,6 +41,7 @@ import torch.nn.functional as F
 from tangshi import metrics
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import dynasty_id, encode_title, form_id
+from tangshi.mood import mood_id
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
 from tangshi.prosody.constraints import PATTERNS
@@ -77,6 +78,7 @@ class DecodeConfig:
     candidates: int         # rows sampled, of which rank_score keeps the best n
     rhyme: str | None       # a 平 group's lexicon name (一東 …); None: the first rhyme fixes it
     dynasty: str            # 唐 or 宋 (tangshi.corpus.clean.DYNASTIES); fed only to a model trained on several
+    mood: str | None        # tangshi.mood.MOODS; fed only to a model trained with moods (None: "none")
 
     @classmethod
     def of(cls, req: WriteRequest) -> "DecodeConfig":
@@ -157,6 +159,10 @@ class Decoder:
         keys, states, mask, state = self._encode(rows)
         forms = torch.full((len(rows),), form_id(form.name), dtype=torch.long)
         dynasties = torch.full_like(forms, dynasty_id(cfg.dynasty)) if self.model.cfg.n_dynasties else None
+        moods = None
+        if self.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
+            moods = torch.zeros_like(forms)
+            moods[:B] = mood_id(cfg.mood)
         cons = self._constraints(pats, cfg)
         rep = Repetition(B, len(self.vocab), list(forced.values()))
         groups = _groups(B, cfg.n) if cfg.beam else []
@@ -168,7 +174,7 @@ class Decoder:
             for pos in range(form.n_chars):
                 slots = self._slots(cons, pats, line, pos, len(rows) // B)
                 logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
-                                          dynasties=dynasties, slots=slots)
+                                          dynasties=dynasties, slots=slots, moods=moods)
                 logp = torch.log_softmax(logits.float(), dim=-1).view(-1, B, logits.shape[-1])  # (1|2, B, V)
                 guided = _guide(logp, cfg.guidance)  # (B, V)
                 given = forced.get((line, pos))
@@ -192,7 +198,7 @@ class Decoder:
             if line + 1 < form.n_lines:  # feed the punctuation; its probability is not scored
                 slots = self._slots(cons, pats, line, None, len(rows) // B)
                 _, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
-                                     want_logits=False, dynasties=dynasties, slots=slots)
+                                     want_logits=False, dynasties=dynasties, slots=slots, moods=moods)
                 tokens = torch.full((B,), self.period if line % 2 else self.comma, dtype=torch.long)
         n = form.n_lines * form.n_chars
         pattern_of = [PATTERNS[int(i)] for i in cons.pattern] if cons is not None else pats

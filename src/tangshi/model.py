@@ -35,7 +35,7 @@ from tangshi.slots import SIZES as SLOT_SIZES
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
 # The sizes a config may have: generous for real models, small enough that a corrupt or hostile
 # model.json cannot ask for terabytes (hidden 10^6 would be a 16 TB decoder).
-SIZES = {"vocab_size": (5, 200_000), "n_forms": (1, 64), "n_dynasties": (0, 16), "emb": (1, 4096),
+SIZES = {"vocab_size": (5, 200_000), "n_forms": (1, 64), "n_dynasties": (0, 16), "n_moods": (0, 64), "emb": (1, 4096),
          "hidden": (1, 8192), "layers": (1, 16), "enc_hidden": (1, 4096)}
 
 
@@ -48,6 +48,9 @@ class ModelConfig:
     # 0: trained on one dynasty's poems, no dynasty input (every checkpoint before 全宋诗);
     # otherwise the dynasty (tangshi.corpus.clean.DYNASTIES, 唐 = 0) is a condition like the form
     n_dynasties: int = 0
+    # 0: no mood input (every checkpoint before the mood condition); otherwise 1 + len(tangshi.mood.MOODS):
+    # id 0 "none", 1.. the moods, a condition like the form
+    n_moods: int = 0
     # rule-aware inputs (tangshi.slots): each step also reads what the next character must be
     rule_inputs: bool = False
     cell: str = "lstm"
@@ -97,10 +100,12 @@ class Batch:
     targets: Tensor  # (B, T) y1 .. yT, -100 at padding
     dynasties: Tensor | None = None  # (B,) dynasty ids (0 = 唐), for a model with n_dynasties
     slots: Tensor | None = None  # (B, T, 4) what each target must be (tangshi.slots), for rule_inputs
+    moods: Tensor | None = None  # (B,) mood ids (0 = none, tangshi.mood), for a model with n_moods
 
     def to(self, device: torch.device) -> "Batch":
         return Batch(*(None if t is None else t.to(device, non_blocking=True)
-                       for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties, self.slots)))
+                       for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties, self.slots,
+                                 self.moods)))
 
 
 class Encoder(nn.Module):
@@ -137,6 +142,7 @@ class PoemModel(nn.Module):
             self.embed.weight[0].zero_()
         self.form_embed = nn.Embedding(cfg.n_forms, cfg.emb)
         self.dynasty_embed = nn.Embedding(cfg.n_dynasties, cfg.emb) if cfg.n_dynasties else None
+        self.mood_embed = nn.Embedding(cfg.n_moods, cfg.emb) if cfg.n_moods else None
         # one table per slot id (tone, position, line, rhyme group), summed: SongNet's format symbols
         self.slot_embed = nn.ModuleList(nn.Embedding(n, cfg.emb) for n in SLOT_SIZES.values()) \
             if cfg.rule_inputs else None
@@ -179,12 +185,15 @@ class PoemModel(nn.Module):
         """The factor on character embeddings entering the networks (√emb, or 1 for old checkpoints)."""
         return self.encoder.scale
 
-    def condition(self, forms: Tensor, dynasties: Tensor | None = None) -> Tensor:
-        """forms (B,) [, dynasties (B,)] -> (B, emb): what every input step adds to its character:
-        the form's embedding, plus the dynasty's for a model trained on several (default 唐, id 0)."""
+    def condition(self, forms: Tensor, dynasties: Tensor | None = None, moods: Tensor | None = None) -> Tensor:
+        """forms (B,) [, dynasties (B,)] [, moods (B,)] -> (B, emb): what every input step adds to its
+        character: the form's embedding, plus the dynasty's for a model trained on several (default 唐,
+        id 0), plus the mood's for a model trained with moods (default none, id 0)."""
         c = self.form_embed(forms)
         if self.dynasty_embed is not None:
             c = c + self.dynasty_embed(torch.zeros_like(forms) if dynasties is None else dynasties)
+        if self.mood_embed is not None:
+            c = c + self.mood_embed(torch.zeros_like(forms) if moods is None else moods)
         return c
 
     def slot_vectors(self, slots: Tensor | None, shape: tuple[int, ...]) -> Tensor | float:
@@ -198,16 +207,16 @@ class PoemModel(nn.Module):
         return sum(table(slots[..., k]) for k, table in enumerate(self.slot_embed))
 
     def embed_inputs(self, ids: Tensor, forms: Tensor, dynasties: Tensor | None = None,
-                     slots: Tensor | None = None) -> Tensor:
+                     slots: Tensor | None = None, moods: Tensor | None = None) -> Tensor:
         """ids (B, T), forms (B,) [, slots (B, T, 4)] -> x (B, T, emb): character (scaled), the
         condition, and what each next character must be (rule inputs)."""
-        x = self.embed(ids) * self.in_scale + self.condition(forms, dynasties).unsqueeze(1)
+        x = self.embed(ids) * self.in_scale + self.condition(forms, dynasties, moods).unsqueeze(1)
         return self.drop(x + self.slot_vectors(slots, tuple(ids.shape)))
 
     def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
         """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots), state)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
         o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
@@ -215,20 +224,20 @@ class PoemModel(nn.Module):
     def token_logprobs(self, batch: Batch) -> Tensor:
         """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots), state)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
         logp = torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
         picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]  # (B, T)
         return picked.masked_fill(batch.targets == -100, 0.0)
 
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
              mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None,
-             slots: Tensor | None = None) -> tuple[Tensor | None, object]:
+             slots: Tensor | None = None, moods: Tensor | None = None) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
 
         Deployed, the model's own previous output is fed back in (no teacher forcing).
         With ``want_logits=False`` only the state advances (the next token is already known).
         """
-        x = self.embed_inputs(tokens[:, None], forms, dynasties, None if slots is None else slots[:, None])[:, 0]
+        x = self.embed_inputs(tokens[:, None], forms, dynasties, None if slots is None else slots[:, None], moods)[:, 0]
         h, state = self.decoder.step(x, state)  # (B, H)
         if not want_logits:
             return None, state

@@ -111,6 +111,16 @@ class Poet:
     def name(self) -> str:
         return self.header.get("name", "tangshi")
 
+    @property
+    def conditions(self) -> dict[str, list[str]]:
+        """The conditions this model was trained with: the dynasties it can write like, its moods."""
+        from tangshi.corpus.clean import DYNASTIES
+        from tangshi.mood import MOODS
+
+        cfg = self.model.cfg
+        return {"dynasties": list(DYNASTIES) if cfg.n_dynasties else [HEADLINE],
+                "moods": list(MOODS) if cfg.n_moods else []}
+
     def write(self, request: WriteRequest | None = None, /, **fields) -> list[Poem]:
         """Write ``n`` poems, best first: pass a :class:`WriteRequest` or its fields as keywords.
 
@@ -176,6 +186,10 @@ class Poet:
         if req.dynasty != HEADLINE and not self.model.cfg.n_dynasties:
             raise InputError(f"this model was trained on {HEADLINE} poems only: dynasty {req.dynasty!r} needs a model"
                              f" trained with `tangshi corpus build --song`; choose {HEADLINE}", field="dynasty")
+        if req.mood is not None and not self.model.cfg.n_moods:
+            raise InputError(f"this model was trained without moods: mood {req.mood!r} needs a model trained with"
+                             " the mood condition (tangshi train, without --no-moods); leave the mood out",
+                             field="mood")
         title = self._title(req.title, warn)
         forced = self._forced(req)
         given = list(range(len(req.given_lines())))

@@ -20,6 +20,7 @@ from typing import Any
 from tangshi.corpus.clean import DYNASTIES, HEADLINE
 from tangshi.errors import InputError
 from tangshi.hanzi import SHORT_NAMES, converter, is_han, split_lines, strip_invisible
+from tangshi.mood import ENGLISH, MOODS, resolve_mood
 from tangshi.prosody.forms import FORM_BY_NAME, Form
 
 RULES = ("strict", "lenient", "off")
@@ -29,6 +30,7 @@ STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
 TITLE_MAX = 32  # characters of a title the encoder reads (training cuts longer corpus titles)
 SEED_MAX = 2**63 - 1
 CHECK_TEXT_MAX = 1000  # characters: a regulated poem has at most 56 and their punctuation
+RESOLVED = ("form", "mood")  # fields whose other spellings are resolved after the checks (resolve_*)
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,10 @@ class WriteRequest:
                                                " poem; 0 = none (never three times, whatever it is); default:"
                                                " measured per form", lo=0.0, hi=10.0)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
-    dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both; the shipped"
-                                     " one knows 唐 only)", choices=tuple(DYNASTIES))
+    dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both)",
+                          choices=tuple(DYNASTIES))
+    mood: str | None = _field(None, "the mood (情感): " + ", ".join(f"{m} {ENGLISH[m]}" for m in MOODS)
+                              + " (either script); default: none", choices=MOODS)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -146,6 +150,8 @@ class WriteRequest:
         object.__setattr__(self, "form", resolve_form(self.form).name)
         if self.rhyme is not None:
             object.__setattr__(self, "rhyme", resolve_rhyme(self.rhyme))
+        if self.mood is not None:
+            object.__setattr__(self, "mood", resolve_mood(self.mood))
         if self.beam and self.n > self.beam:
             raise InputError(f"n={self.n} asks for more poems than beam={self.beam} keeps", field="n")
         heads = self.heads
@@ -196,7 +202,7 @@ class WriteRequest:
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
         return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
-                self.repeat_penalty, self.rhyme, self.dynasty)
+                self.repeat_penalty, self.rhyme, self.dynasty, self.mood)
 
     @property
     def rows(self) -> int:
@@ -274,6 +280,6 @@ def _checked(f: dataclasses.Field, value: Any) -> Any:
     value = strip_invisible(value)
     if s.max_len is not None and len(value) > s.max_len:
         raise InputError(f"{name} has {len(value)} characters; at most {s.max_len} are allowed", field=name)
-    if s.choices and name != "form" and value not in s.choices:
+    if s.choices and name not in RESOLVED and value not in s.choices:
         raise InputError(f"unknown {name} {value!r}; choose one of: {', '.join(s.choices)}", field=name)
     return value

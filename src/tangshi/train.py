@@ -42,7 +42,7 @@ INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**
               "eval_every": (1, 10**9), "log_every": (1, 10**9), "keep_last": (1, 1000),
               "bad_step_limit": (1, 1000), "max_recoveries": (0, 1000), "seed": (0, 2**63 - 1)}
 FLOAT_RANGES = {"min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "clip": (0.0, 1e12),
-                "title_drop": (0.0, 1.0)}
+                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0)}
 
 
 def _flag(name: str) -> str:
@@ -62,6 +62,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     clip: float = 1.0             # max global grad norm; 0 disables clipping
     title_drop: float = 0.25
+    mood_drop: float = 0.25       # share of the tagged poems trained with mood "none"
     max_len: int = 128
     eval_every: int = 500
     log_every: int = 50
@@ -72,6 +73,7 @@ class TrainConfig:
     precision: str = "auto"
     seed: int = 1234
     inject_nan: tuple[int, ...] = field(default_factory=tuple)  # steps whose loss is made NaN
+    init_from: str = ""           # a checkpoint whose weights start the run (warm_start); "" = fresh
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -252,7 +254,7 @@ class Trainer:
         """Forward, backward, clip, guard, update on one global batch (this rank's shard)."""
         cfg, c = self.cfg, self.c
         g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + c.step)  # title dropout, resumable
-        batch = collate(self.train_data, idx[self.rank::self.world], self.vocab.bos, cfg.title_drop, g)
+        batch = collate(self.train_data, idx[self.rank::self.world], self.vocab.bos, cfg.title_drop, g, cfg.mood_drop)
         batch = batch.to(self.device)
         self.net.train()
         with self._autocast():
@@ -327,6 +329,9 @@ class Trainer:
             raise CheckpointError(f"{self.out} already holds checkpoints; pass --resume to continue"
                                   " that run, or choose another --out")
         torch.manual_seed(self.cfg.seed)
+        if self.cfg.init_from:
+            copied = warm_start(self.model, self.vocab, Path(self.cfg.init_from))
+            self.log({"event": "init_from", "path": self.cfg.init_from, **copied})
         if resume:  # a run killed before its first checkpoint: nothing to resume, start it again
             self.log({"event": "resume", "step": 0, "from": None})
         self.save({})  # the first "last good" checkpoint, for the NaN guard
@@ -381,3 +386,44 @@ class Trainer:
         if self.c.step % self.cfg.log_every == 0:
             self.log({"event": "train", "step": self.c.step, "loss": r["loss"], "grad_norm": r["grad_norm"],
                       "lr": r["lr"], "chars_per_s": rate})
+
+
+ZERO_STARTED = ("dynasty_embed", "mood_embed", "slot_embed")  # conditions a warm start may add
+
+
+@torch.no_grad()
+def warm_start(model: PoemModel, vocab: Vocab, path: Path) -> dict:
+    """Start ``model`` from the checkpoint at ``path`` (a longer or older run, the shipped poet).
+
+    Every tensor of the same name and shape is copied; the character rows of the embedding (which
+    is also the output layer) and of the output bias are copied by character, so a larger
+    vocabulary (全宋诗 adds characters) keeps every row it shares. The conditions the old model
+    lacks (dynasty, mood, rule inputs: :data:`ZERO_STARTED`) start at zero, so that the run begins
+    exactly as the old model, for the default dynasty and no mood. Anything else that does not fit
+    is an error: the cell, the sizes and the layers must match.
+    """
+    old, old_vocab, _ = checkpoint.load(path)
+    old_state = {k: v.float() for k, v in old.state_dict().items()}
+    new_index = {c: i for i, c in enumerate(vocab.chars)}
+    rows = [(new_index[c], i) for i, c in enumerate(old_vocab.chars) if c in new_index]
+    dst, src = torch.tensor([r[0] for r in rows]), torch.tensor([r[1] for r in rows])
+    copied, zeroed, mapped = 0, [], 0
+    for name, param in model.state_dict().items():
+        if name.split(".")[0] in ZERO_STARTED and name not in old_state:
+            param.zero_()
+            zeroed.append(name)
+        elif name in ("embed.weight", "encoder.embed.weight", "out_bias"):  # the encoder shares E
+            if name == "out_bias":  # a character the old model never saw starts as one of its rarest
+                param.fill_(float(torch.quantile(old_state[name], 0.05)))
+            param[dst] = old_state[name][src].to(param.dtype)
+            mapped = len(rows)
+        elif name in old_state and old_state[name].shape == param.shape:
+            param.copy_(old_state[name])
+            copied += 1
+        else:
+            have = tuple(old_state[name].shape) if name in old_state else "nothing"
+            raise CheckpointError(f"--init-from {path}: {name} is {tuple(param.shape)} here but {have} there;"
+                                  " the cell, sizes and layers must match")
+    if old.cfg.scale_inputs != model.cfg.scale_inputs:
+        raise CheckpointError(f"--init-from {path}: scale_inputs differs ({old.cfg.scale_inputs} there)")
+    return {"copied": copied, "chars": mapped, "new_chars": len(vocab) - mapped, "zeroed": zeroed}

@@ -30,6 +30,7 @@ HELP = {
     "weight_decay": "AdamW weight decay on matrices",
     "clip": "clip gradients to this global norm; 0 turns clipping off",
     "title_drop": "probability of training a poem with an empty title",
+    "mood_drop": "probability of training a tagged poem with mood 'none'",
     "max_len": "cut poems longer than this many tokens",
     "eval_every": "validate and checkpoint every N steps",
     "log_every": "log the training loss every N steps",
@@ -40,8 +41,10 @@ HELP = {
     "precision": "auto (bf16 on CUDA and AMX/AVX512-BF16 CPUs), fp32 or bf16",
     "seed": "random seed (data order, initialisation, dropout)",
     "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",
+    "init_from": "start from this checkpoint's weights (characters matched by character; new conditions"
+                 " start at zero); the same cell and sizes",
 }
-SKIP = {"vocab_size", "n_forms", "n_dynasties", "scale_inputs", "rule_inputs"}  # the data set's, or own flags
+SKIP = {"vocab_size", "n_forms", "n_dynasties", "n_moods", "scale_inputs", "rule_inputs"}  # the data set's, or own flags
 
 
 def _add_fields(parser: argparse.ArgumentParser, cls: type) -> None:
@@ -81,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.data import encode_poems
     from tangshi.errors import InputError
     from tangshi.model import SIZES, ModelConfig, PoemModel
+    from tangshi.mood import MOODS
     from tangshi.train import TrainConfig, Trainer
 
     if args.dry_run:
@@ -97,13 +101,16 @@ def run(args: argparse.Namespace) -> int:
     ds = load_dataset()
     several = len(ds.meta.get("dynasties", ["唐"])) > 1  # built with --song: the dynasty is a condition
     mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab), n_dynasties=len(DYNASTIES) if several else 0,
-                     rule_inputs=bool(args.rule_inputs))
+                     rule_inputs=bool(args.rule_inputs), n_moods=0 if args.no_moods else 1 + len(MOODS))
     _setup_distributed()
     torch.manual_seed(tcfg.seed)
     rules = mcfg.rule_inputs  # the checker reads every poem once for its pattern and group (~1.5 ms each)
-    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len, dynasties=several, slots=rules)
+    moods = bool(mcfg.n_moods)  # the mood tagger reads every poem's lines (~0.1 ms each)
+    if tcfg.init_from and not Path(tcfg.init_from).is_dir():
+        raise InputError(f"--init-from {tcfg.init_from}: no such checkpoint directory", field="init_from")
+    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len, dynasties=several, slots=rules, moods=moods)
     valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len,
-                         dynasties=several, slots=rules)
+                         dynasties=several, slots=rules, moods=moods)
     trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg)
     if trainer.rank == 0:
         print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"
@@ -128,6 +135,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="feed each step what the next character must be: tone, position, line, rhyme group"
                             " (tangshi.slots; default: off)")
     _add_fields(p.add_argument_group("training"), TrainConfig)
+    model.add_argument("--no-moods", action="store_true",
+                       help="train without the mood condition (tangshi.mood; default: each poem's mood, as the"
+                            " tagger reads it, is an input)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--dry-run", action="store_true", help="train 2 batches, validate briefly, write a checkpoint")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's choice)")

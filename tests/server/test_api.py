@@ -81,6 +81,7 @@ def test_seed_and_script(client):
     ("temperature", "hot"), ("top_k", -1), ("top_p", 0), ("top_p", 1.5), ("beam", -1), ("beam", 17), ("n", 0),
     ("n", 17), ("seed", -1), ("seed", 2**64), ("repeat_penalty", -1), ("repeat_penalty", 11),
     ("guidance", -0.5), ("guidance", 6), ("candidates", 0), ("candidates", 33), ("script", "cyrillic"), ("colour", "red"),
+    ("mood", "乐"), ("mood", 3), ("dynasty", "元"),
 ])
 def test_bad_field_is_422_naming_it(client, field, value):
     res = client.post("/api/poems", json={"form": "五绝", field: value})
@@ -105,6 +106,8 @@ def test_bad_combination_is_422(client, body, needle):
     ("acrostic", "ab春山", "Chinese characters only"),
     ("rhyme", "董", "unknown rhyme group"),
     ("dynasty", "宋", "trained on 唐 poems only"),
+    ("mood", "乐", "unknown mood '乐'"),
+    ("mood", "喜", "trained without moods"),
 ])
 def test_input_error_is_422_naming_the_value(client, field, value, needle):
     res = client.post("/api/poems", json={"form": "五绝", field: value})
@@ -232,3 +235,22 @@ def test_the_servers_candidates_setting_applies_to_requests_that_do_not_choose(p
         assert alone["pmi"] is None  # one candidate, no guidance: nothing to rank, no empty-title rows
         chosen = c.post("/api/poems", json={"form": "五绝", "guidance": 0.0, "candidates": 3, "seed": 1})
         assert chosen.json()["poems"][0]["pmi"] is not None
+
+
+def test_meta_names_the_models_conditions(client):
+    meta = client.get("/api/meta").json()
+    assert meta["conditions"] == {"dynasties": ["唐"], "moods": []}  # the tiny poet: Tang only, no moods
+    assert meta["write"]["mood"]["choices"] == ["喜", "悲", "愁", "闲", "壮", "思"]
+
+
+def test_a_mood_poet_over_http(song_poet):
+    from fastapi.testclient import TestClient
+
+    from tangshi.server import create_app
+
+    with TestClient(create_app(song_poet, workers=1), base_url="http://127.0.0.1") as c:
+        assert c.get("/api/meta").json()["conditions"]["moods"] == ["喜", "悲", "愁", "闲", "壮", "思"]
+        res = c.post("/api/poems", json={"form": "五绝", "title": "山居", "mood": "閑", "dynasty": "宋", "seed": 2})
+        assert res.status_code == 200, res.text
+        res = c.post("/api/poems", json={"form": "五绝", "mood": "乐"})
+        assert res.status_code == 422 and [e["field"] for e in res.json()["errors"]] == ["mood"]

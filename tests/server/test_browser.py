@@ -82,6 +82,48 @@ def test_write_in_a_chosen_rhyme(page):
     page.click("details.more summary")
 
 
+def test_the_page_offers_what_the_model_knows(page):
+    """The tiny poet knows no moods and 唐 only: the mood list is off, 宋 cannot be chosen."""
+    assert page.locator("select[name=mood]").is_disabled()
+    assert page.locator("select[name=mood] option").count() == 7  # 不限 and the six
+    assert page.locator("select[name=dynasty] option[value='宋']").is_disabled()
+
+
+def test_write_in_a_mood(page, song_poet):
+    """A poet trained with moods and dynasties, served apart: choose 闲 and 宋诗 and write (in a
+    second tab of the module's browser)."""
+    import uvicorn
+
+    from tangshi.server import create_app
+    from tangshi.server.local import HOST, free_port, wait_ready
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(song_poet, workers=1), host=HOST, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://{HOST}:{port}"
+    wait_ready(url, timeout=30)
+    sent: list[dict] = []
+    try:
+        tab = page.context.browser.new_page()
+        tab.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/poems") else None)
+        tab.goto(url)
+        tab.wait_for_selector("body[data-ready=true]")
+        assert not tab.locator("select[name=mood]").is_disabled()
+        tab.click("#form-choices button[data-form='五言绝句']")
+        tab.select_option("select[name=mood]", "闲")
+        tab.click("details.more summary")
+        tab.select_option("select[name=dynasty]", "宋")
+        tab.click("#write-button")
+        tab.wait_for_selector("#poem .line")
+        assert tab.locator("#poem .line").count() == 4
+        tab.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert sent and sent[-1]["mood"] == "闲" and sent[-1]["dynasty"] == "宋"
+
+
 def test_script_switch(page):
     before = rows(page)
     page.click(".script-switch button[data-script=traditional]")

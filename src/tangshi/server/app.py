@@ -132,7 +132,8 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
     @app.get("/api/meta", tags=["meta"])
     def meta() -> dict:
         """What the page needs to build its forms: the poem forms, every request field's default and
-        limits (from :mod:`tangshi.request`) and the names of the checker's issues."""
+        limits (from :mod:`tangshi.request`), the conditions the loaded model knows (its dynasties
+        and moods) and the names of the checker's issues."""
         from tangshi.hanzi import SHORT_NAMES
         from tangshi.prosody.forms import FORMS
         from tangshi.prosody.report import ERROR_KINDS, NOTE_KINDS
@@ -142,4 +143,4 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
                            "chars": f.n_chars} for f in FORMS],
                 "kinds": {**ERROR_KINDS, **NOTE_KINDS}, "errors": list(ERROR_KINDS),
                 "write": R.limits(R.WriteRequest), "check": R.limits(R.CheckRequest),
-                "body_bytes": app.state.max_body}
+                "conditions": poet.conditions, "body_bytes": app.state.max_body}

@@ -21,9 +21,11 @@ def _pydantic_field(cls: type, f: dataclasses.Field) -> tuple[Any, Any]:
     """(annotation, Field) of one request field, with the limits of its :class:`~tangshi.request.Spec`."""
     s = R.spec(cls, f.name)
     kind = {"int": int, "float": float, "bool": bool, "str": str}[str(f.type).split(" ")[0]]
-    if s.choices and f.name != "form":  # the form also takes short and traditional names
+    if s.choices and f.name not in R.RESOLVED:  # the form and the mood also take other spellings
         kind = Literal[s.choices]  # type: ignore[valid-type]
     limits: dict[str, Any] = {}
+    if f.name in R.RESOLVED:
+        limits["max_length"] = 16  # a name, checked by tangshi.request when the request is built
     if s.lo is not None:
         limits["gt" if s.lo_open else "ge"] = s.lo
         limits["le"] = s.hi

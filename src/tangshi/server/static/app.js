@@ -150,7 +150,7 @@ function writeRequest(form) {
   const data = new FormData(form);
   const body = { form: state.form, script: state.script, temperature: Number(data.get("temperature")),
                  rules: data.get("rules") || state.meta.write.rules.default };
-  for (const key of ["title", "acrostic", "first_line", "start", "rhyme"]) {
+  for (const key of ["title", "acrostic", "first_line", "start", "rhyme", "mood", "dynasty"]) {
     const value = (data.get(key) || "").trim();
     if (value) body[key] = value;
   }
@@ -266,7 +266,26 @@ function applyLimits(meta) {
   write.seed.max = fields.seed.max;
   write.rules.value = fields.rules.default;
   $("#check-form").elements.text.maxLength = meta.check.text.max_length;
+  // the moods and dynasties offered are those the loaded model was trained with
+  const known = meta.conditions;
+  for (const mood of fields.mood.choices) {
+    const option = el("option", "", `${mood}（${MOOD_WORDS[mood] || mood}）`);
+    option.value = mood;
+    option.disabled = !known.moods.includes(mood);
+    write.mood.append(option);
+  }
+  write.mood.disabled = known.moods.length === 0;
+  write.mood.title = known.moods.length ? "" : "此模型未以情感训练";
+  for (const dynasty of fields.dynasty.choices) {
+    const option = el("option", "", `${dynasty}诗`);
+    option.value = dynasty;
+    option.disabled = !known.dynasties.includes(dynasty);
+    write.dynasty.append(option);
+  }
+  write.dynasty.value = fields.dynasty.default;
 }
+
+const MOOD_WORDS = { "喜": "欢喜", "悲": "悲伤", "愁": "愁绪", "闲": "闲适", "壮": "豪壮", "思": "思念" };
 
 function chooseForm(f) {
   state.form = f.name;
