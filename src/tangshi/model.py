@@ -221,11 +221,15 @@ class PoemModel(nn.Module):
         loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         return loss, (batch.targets != -100).sum()
 
-    def token_logprobs(self, batch: Batch) -> Tensor:
-        """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
+    def log_probs(self, batch: Batch) -> Tensor:
+        """Teacher-forced log ŷ(t): the whole next-character distribution at every step, (B, T, V)."""
         keys, states, mask, state = self.encode(batch.titles)
         h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
-        logp = torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
+        return torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
+
+    def token_logprobs(self, batch: Batch) -> Tensor:
+        """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""
+        logp = self.log_probs(batch)  # (B, T, V)
         picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]  # (B, T)
         return picked.masked_fill(batch.targets == -100, 0.0)
 

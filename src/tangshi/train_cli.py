@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     moods = bool(mcfg.n_moods)  # the mood tagger reads every poem's lines (~0.1 ms each)
     if tcfg.init_from and not Path(tcfg.init_from).is_dir():
         raise InputError(f"--init-from {tcfg.init_from}: no such checkpoint directory", field="init_from")
-    train = encode_poems(ds.split("train"), ds.vocab, tcfg.max_len, dynasties=several, slots=rules, moods=moods)
+    train = encode_poems(ds.split("train")[: 512 if args.dry_run else None], ds.vocab, tcfg.max_len,
+                         dynasties=several, slots=rules, moods=moods)
     valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len,
                          dynasties=several, slots=rules, moods=moods)
     trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg)
@@ -131,14 +132,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     from tangshi.train import TrainConfig
 
     _add_fields(model, ModelConfig)
-    model.add_argument("--rule-inputs", action="store_true",
+    model.add_argument("--rule-inputs", action=argparse.BooleanOptionalAction, default=True,
                        help="feed each step what the next character must be: tone, position, line, rhyme group"
-                            " (tangshi.slots; default: off)")
-    _add_fields(p.add_argument_group("training"), TrainConfig)
+                            " (tangshi.slots; default: on — it wins at equal compute, BENCHMARKS.md)")
     model.add_argument("--no-moods", action="store_true",
                        help="train without the mood condition (tangshi.mood; default: each poem's mood, as the"
                             " tagger reads it, is an input)")
+    _add_fields(p.add_argument_group("training"), TrainConfig)
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
-    p.add_argument("--dry-run", action="store_true", help="train 2 batches, validate briefly, write a checkpoint")
+    p.add_argument("--dry-run", action="store_true",
+                   help="train 2 batches of the first 512 poems, validate briefly, write a checkpoint")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's choice)")
     p.set_defaults(func=run)

@@ -31,6 +31,7 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
     r = json.loads(capsys.readouterr().out)
     assert set(r["perplexity"]["titles"]) == FORMS and set(r["perplexity"]["empty_titles"]) == FORMS
     assert all(1 < v < 1e5 for v in r["perplexity"]["titles"].values())
+    assert set(r["perplexity"]["constrained"]) == FORMS
     from tangshi.judge import DEFAULT_JUDGE
 
     assert r["judge"] is (DEFAULT_JUDGE / "model.json").is_file()  # the shipped judge, when there is one
@@ -49,3 +50,33 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
         assert "title_pmi" in r["generated"][form]["title"] and "title_pmi" in real
         for how in ("sample", "beam"):
             assert 0 < r["nbest"][form][how]["spread"] <= 1
+
+
+def test_constrained_perplexity_renormalises_over_the_rules(tiny_model, fixture_home) -> None:
+    """Under the rules' masks each real character is likelier than under the whole vocabulary:
+    the constrained perplexity is below the same characters' plain one, the kept mass below 1."""
+    import torch
+
+    from tangshi import checkpoint
+    from tangshi.corpus.build import load_dataset
+    from tangshi.data import collate, encode_poems
+    from tangshi.evaluate import constrained_perplexity
+    from tangshi.hanzi import is_han
+
+    model, vocab, _ = checkpoint.load(tiny_model)
+    poems = load_dataset(fixture_home).split("train")
+    c = constrained_perplexity(model, vocab, poems)
+    assert set(c) == FORMS
+    for form, x in c.items():
+        assert x["poems"] > 0 and 0 < x["mass"] < 1 and 0 <= x["outside"] < 0.1, (form, x)
+        assert 1 < x["ppl"] < len(vocab)
+    # the plain perplexity of the same poems' characters (punctuation and the end left out) is higher
+    rows = [p for p in poems if p.form == "五言律诗"]
+    data = encode_poems(rows, vocab, 128)
+    model.eval()
+    with torch.inference_mode():
+        lp = model.token_logprobs(collate(data, list(range(len(rows))), vocab.bos))
+    targets = collate(data, list(range(len(rows))), vocab.bos).targets
+    han = torch.tensor([[t >= 0 and is_han(vocab.chars[t]) for t in row] for row in targets.tolist()])
+    plain = math.exp(float(-lp[han].mean()))
+    assert c["五言律诗"]["ppl"] < plain
