@@ -42,7 +42,7 @@ INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**
               "eval_every": (1, 10**9), "log_every": (1, 10**9), "keep_last": (1, 1000),
               "bad_step_limit": (1, 1000), "max_recoveries": (0, 1000), "seed": (0, 2**63 - 1)}
 FLOAT_RANGES = {"min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "clip": (0.0, 1e12),
-                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0)}
+                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0), "new_lr_scale": (0.0, 1000.0)}
 
 
 def _flag(name: str) -> str:
@@ -74,6 +74,7 @@ class TrainConfig:
     seed: int = 1234
     inject_nan: tuple[int, ...] = field(default_factory=tuple)  # steps whose loss is made NaN
     init_from: str = ""           # a checkpoint whose weights start the run (warm_start); "" = fresh
+    new_lr_scale: float = 20.0    # with init_from: LR multiplier of the conditions it lacked (they start at 0)
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -153,10 +154,15 @@ class Trainer:
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.net = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
-        decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-        no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-        self.opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                      {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+        new = new_tables(model, Path(cfg.init_from)) if cfg.init_from else set()
+        decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and n not in new]
+        no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 and n not in new]
+        groups = [{"params": decay, "weight_decay": cfg.weight_decay, "scale": 1.0},
+                  {"params": no_decay, "weight_decay": 0.0, "scale": 1.0}]
+        if new:  # zero-started tables next to trained weights: Adam's steps of size lr would take long
+            groups.append({"params": [p for n, p in model.named_parameters() if n in new], "weight_decay": 0.0,
+                           "scale": cfg.new_lr_scale})
+        self.opt = torch.optim.AdamW(groups, lr=cfg.lr)
         self.c = Counters()
         self.out = Path(cfg.out)
         self._log = log or (lambda rec: None)
@@ -273,7 +279,7 @@ class Trainer:
         ok = math.isfinite(loss) and math.isfinite(gnorm)
         if ok:
             for group in self.opt.param_groups:
-                group["lr"] = lr
+                group["lr"] = lr * group.get("scale", 1.0)
             self.opt.step()
             c.bad_streak = 0
         else:
@@ -389,6 +395,16 @@ class Trainer:
 
 
 ZERO_STARTED = ("dynasty_embed", "mood_embed", "slot_embed")  # conditions a warm start may add
+
+
+def new_tables(model: PoemModel, path: Path) -> set[str]:
+    """The parameters of :data:`ZERO_STARTED` that the checkpoint at ``path`` lacks (read from its
+    header alone): :func:`warm_start` zeroes them, and the trainer gives them ``new_lr_scale``."""
+    from tangshi.model import ModelConfig
+
+    old = ModelConfig.from_dict(checkpoint.read_header(path).get("model", {}))
+    lacks = {"dynasty_embed": not old.n_dynasties, "mood_embed": not old.n_moods, "slot_embed": not old.rule_inputs}
+    return {n for n, _ in model.named_parameters() if lacks.get(n.split(".")[0], False)}
 
 
 @torch.no_grad()

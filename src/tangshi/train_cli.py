@@ -41,6 +41,7 @@ HELP = {
     "precision": "auto (bf16 on CUDA and AMX/AVX512-BF16 CPUs), fp32 or bf16",
     "seed": "random seed (data order, initialisation, dropout)",
     "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",
+    "new_lr_scale": "with --init-from: learning-rate multiplier of the conditions the old poet lacked",
     "init_from": "start from this checkpoint's weights (characters matched by character; new conditions"
                  " start at zero); the same cell and sizes",
 }

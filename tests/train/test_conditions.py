@@ -195,3 +195,26 @@ def test_train_init_from(tiny_model: Path, fixture_home: Path, tmp_path: Path, m
     assert init["chars"] > 0 and init["new_chars"] == 0
     assert main(["train", "--init-from", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 2
     assert "no such checkpoint directory" in capsys.readouterr().err
+
+
+def test_the_new_tables_learn_faster(tiny_model: Path, fixture_home: Path, tmp_path: Path) -> None:
+    """Zero-started next to trained weights, the tables a warm start adds get new_lr_scale × the LR."""
+    import dataclasses
+
+    from tangshi import checkpoint
+    from tangshi.corpus.build import load_dataset
+    from tangshi.data import encode_poems
+    from tangshi.model import PoemModel
+    from tangshi.train import TrainConfig, Trainer
+
+    old, vocab, _ = checkpoint.load(tiny_model)
+    model = PoemModel(dataclasses.replace(old.cfg, n_moods=7))
+    ds = load_dataset(fixture_home)
+    cfg = TrainConfig(out=str(tmp_path / "run"), steps=2, eval_every=2, batch_size=16, warmup=0, lr=1e-3,
+                      device="cpu", init_from=str(tiny_model), new_lr_scale=5.0)
+    trainer = Trainer(model, vocab, encode_poems(ds.split("train")[:32], vocab, 128, moods=True),
+                      encode_poems(ds.split("valid")[:8], vocab, 128, moods=True), cfg)
+    groups = trainer.opt.param_groups
+    assert len(groups) == 3 and groups[2]["params"] == [model.mood_embed.weight] and groups[2]["scale"] == 5.0
+    trainer.fit()
+    assert groups[2]["lr"] == pytest.approx(5 * groups[0]["lr"]) and float(model.mood_embed.weight.detach().abs().sum()) > 0

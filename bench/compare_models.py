@@ -1,0 +1,70 @@
+"""Two poets side by side on the Tang test split: is the new one better on every figure that decides shipping?
+
+Runs ``tangshi eval --json`` for both models at once (one thread each, so a busy machine slows both
+alike), keeps both results, and prints the figures of the shipping rule (MODEL_CARD.md): per form,
+perplexity with titles and under the rules (tangshi.evaluate.constrained_perplexity, with the
+share of probability the rules keep), the judge score and distinct-2 of title-mode poems, the
+characters used twice per poem, and the share of poems passing the default check in every mode.
+
+    python bench/compare_models.py --new runs/big/best [--old DIR] [--poems 100] [--per-mode 40] [--out DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗")
+
+
+def run_eval(model: str | None, out: Path, poems: int, per_mode: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "tangshi.cli", "eval", "--json", "--poems", str(poems), "--per-mode", str(per_mode)]
+    if model:
+        cmd += ["--model", model]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}  # torch reads it at start: one thread each
+    return subprocess.Popen(cmd, stdout=open(out, "w"), env=env)
+
+
+def figures(r: dict) -> dict:
+    out = {}
+    for f in FORMS:
+        title = r["generated"][f]["title"]
+        c = r["perplexity"]["constrained"][f]
+        out[f] = {"ppl": r["perplexity"]["titles"][f], "ppl_rules": c["ppl"], "kept": c["mass"],
+                  "judge": title.get("judge"), "distinct_2": title["distinct_2"], "repeats": title["repeats"],
+                  "pass_min": min(m["check_pass"] for m in r["generated"][f].values() if m["count"])}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--new", required=True, help="the candidate's checkpoint directory")
+    ap.add_argument("--old", help="the model to beat (default: the shipped one)")
+    ap.add_argument("--poems", type=int, default=100)
+    ap.add_argument("--per-mode", type=int, default=40)
+    ap.add_argument("--out", type=Path, default=Path("docs/results"), help="where both results are kept")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    paths = {"old": args.out / "compare-models-old.json", "new": args.out / "compare-models-new.json"}
+    t0 = time.perf_counter()
+    jobs = {k: run_eval(m, paths[k], args.poems, args.per_mode) for k, m in (("old", args.old), ("new", args.new))}
+    for k, job in jobs.items():
+        if job.wait() != 0:
+            sys.exit(f"compare_models.py: tangshi eval of the {k} model failed (exit {job.returncode})")
+    res = {k: figures(json.loads(paths[k].read_text())) for k in paths}
+    print(f"both evaluated in {time.perf_counter() - t0:.0f} s; results in {paths['old']} and {paths['new']}")
+    keys = ("ppl", "ppl_rules", "kept", "judge", "distinct_2", "repeats", "pass_min")
+    print(f"{'form':<6}" + "".join(f"{k:>22}" for k in keys))
+    for f in FORMS:
+        cells = "".join(f"{res['old'][f][k]:>10.3f} → {res['new'][f][k]:<9.3f}" for k in keys)
+        print(f"{f:<6}{cells}")
+    summary = {k: {f: res[k][f] for f in FORMS} for k in res}
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
