@@ -47,11 +47,13 @@ def main() -> None:
     ap.add_argument("--poems", type=int, default=100)
     ap.add_argument("--per-mode", type=int, default=40)
     ap.add_argument("--out", type=Path, default=Path("docs/results"), help="where both results are kept")
+    ap.add_argument("--reuse-old", action="store_true", help="keep the old model's result already in --out")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     paths = {"old": args.out / "compare-models-old.json", "new": args.out / "compare-models-new.json"}
     t0 = time.perf_counter()
-    jobs = {k: run_eval(m, paths[k], args.poems, args.per_mode) for k, m in (("old", args.old), ("new", args.new))}
+    todo = (("new", args.new),) if args.reuse_old and paths["old"].is_file() else (("old", args.old), ("new", args.new))
+    jobs = {k: run_eval(m, paths[k], args.poems, args.per_mode) for k, m in todo}
     for k, job in jobs.items():
         if job.wait() != 0:
             sys.exit(f"compare_models.py: tangshi eval of the {k} model failed (exit {job.returncode})")
