@@ -2,6 +2,7 @@
 on a free 127.0.0.1 port serving the tiny poet. Writes poems, switches script, checks 渭城曲."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -18,20 +19,29 @@ playwright = pytest.importorskip("playwright.sync_api", reason="pip install play
 
 @pytest.fixture(scope="module")
 def server_url(poet):
+    with serving(poet, workers=2) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(poet, workers: int):
+    """A uvicorn server of ``poet`` on a free 127.0.0.1 port, in a thread: its URL."""
     import uvicorn
 
     from tangshi.server import create_app
     from tangshi.server.local import HOST, free_port, wait_ready
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(poet, workers=2), host=HOST, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(poet, workers=workers), host=HOST, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://{HOST}:{port}"
-    wait_ready(url, timeout=30)
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    try:
+        wait_ready(url, timeout=30)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +102,8 @@ def test_the_page_offers_what_the_model_knows(page):
 def test_write_in_a_mood(page, song_poet):
     """A poet trained with moods and dynasties, served apart: choose 闲 and 宋诗 and write (in a
     second tab of the module's browser)."""
-    import uvicorn
-
-    from tangshi.server import create_app
-    from tangshi.server.local import HOST, free_port, wait_ready
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(song_poet, workers=1), host=HOST, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://{HOST}:{port}"
-    wait_ready(url, timeout=30)
     sent: list[dict] = []
-    try:
+    with serving(song_poet, workers=1) as url:
         tab = page.context.browser.new_page()
         tab.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/poems") else None)
         tab.goto(url)
@@ -118,9 +117,6 @@ def test_write_in_a_mood(page, song_poet):
         tab.wait_for_selector("#poem .line")
         assert tab.locator("#poem .line").count() == 4
         tab.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
     assert sent and sent[-1]["mood"] == "闲" and sent[-1]["dynasty"] == "宋"
 
 
