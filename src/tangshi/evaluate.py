@@ -93,7 +93,7 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
     from tangshi.hanzi import is_han
     from tangshi.prosody import check
     from tangshi.prosody.constraints import VocabProsody
-    from tangshi.slots import of_poem, ping_groups, poem_slots
+    from tangshi.slots import of_report, ping_groups, poem_slots
 
     vp = VocabProsody.from_vocab(vocab.chars)
     hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
@@ -104,9 +104,10 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
     for form in REGULATED:
         kept, classes = [], []
         for p in poems:
-            if p.form != form or not check("，".join(p.lines)).ok:
+            if p.form != form:
                 continue
-            pattern, group = of_poem(p.form, p.lines)
+            report = check("，".join(p.lines))
+            pattern, group = of_report(form, report) if report.ok else (None, 0)
             if pattern is None or not group:
                 continue
             body = vocab.encode(p.body) + [vocab.eos]
@@ -116,8 +117,7 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
             kept.append(p)
             classes.append(row)
         data = encode_poems(kept, vocab, 128, dynasties=model.cfg.n_dynasties > 0, slots=model.cfg.rule_inputs)
-        nll = count = outside = total = 0.0
-        mass = []
+        nll = count = outside = total = kept_mass = 0.0
         with torch.inference_mode():
             for idx in bucket_batches(data, 64, 0, 0, shuffle=False):
                 batch = collate(data, idx, vocab.bos)
@@ -134,10 +134,10 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
                 count += float(inside.sum())
                 outside += float((char & ~inside).sum())
                 total += float(char.sum())
-                mass += log_kept[char].exp().tolist()
+                kept_mass += float(log_kept[char].exp().sum())
         out[form] = {"ppl": math.exp(nll / count) if count else float("nan"), "poems": len(kept),
                      "outside": outside / total if total else float("nan"),
-                     "mass": sum(mass) / len(mass) if mass else float("nan")}
+                     "mass": kept_mass / total if total else float("nan")}
     return out
 
 

@@ -183,10 +183,11 @@ class Poet:
         from tangshi.decode import DecodeConfig, choose_patterns, fit_given
 
         cfg = DecodeConfig.of(req)
-        if req.dynasty != HEADLINE and not self.model.cfg.n_dynasties:
+        known = self.conditions
+        if req.dynasty not in known["dynasties"]:
             raise InputError(f"this model was trained on {HEADLINE} poems only: dynasty {req.dynasty!r} needs a model"
                              f" trained with `tangshi corpus build --song`; choose {HEADLINE}", field="dynasty")
-        if req.mood is not None and not self.model.cfg.n_moods:
+        if req.mood is not None and req.mood not in known["moods"]:
             raise InputError(f"this model was trained without moods: mood {req.mood!r} needs a model trained with"
                              " the mood condition (tangshi train, without --no-moods); leave the mood out",
                              field="mood")

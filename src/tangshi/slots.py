@@ -69,8 +69,12 @@ def of_poem(form: str, lines: list[str] | tuple[str, ...]) -> tuple[Pattern | No
         return None, 0
     from tangshi.prosody import check
 
-    report = check("，".join(lines))
-    if report.pattern is None:
+    return of_report(form, check("，".join(lines)))
+
+
+def of_report(form: str, report) -> tuple[Pattern | None, int]:
+    """:func:`of_poem` from a check report already made (a :class:`tangshi.prosody.report.Report`)."""
+    if form not in FORM_BY_NAME or report.pattern is None:
         return None, 0
     pattern = next(p for p in patterns(FORM_BY_NAME[form]) if p.name == report.pattern)
     group = ping_groups().index(report.rhyme_group) + 1 if report.rhyme_group in ping_groups() else 0

@@ -423,12 +423,13 @@ def warm_start(model: PoemModel, vocab: Vocab, path: Path) -> dict:
     new_index = {c: i for i, c in enumerate(vocab.chars)}
     rows = [(new_index[c], i) for i, c in enumerate(old_vocab.chars) if c in new_index]
     dst, src = torch.tensor([r[0] for r in rows]), torch.tensor([r[1] for r in rows])
+    new = new_tables(model, path)
     copied, zeroed, mapped = 0, [], 0
-    for name, param in model.state_dict().items():
-        if name.split(".")[0] in ZERO_STARTED and name not in old_state:
+    for name, param in model.named_parameters():  # a shared tensor (E, also the encoder's) comes once
+        if name in new:
             param.zero_()
             zeroed.append(name)
-        elif name in ("embed.weight", "encoder.embed.weight", "out_bias"):  # the encoder shares E
+        elif name in ("embed.weight", "out_bias"):
             if name == "out_bias":  # a character the old model never saw starts as one of its rarest
                 param.fill_(float(torch.quantile(old_state[name], 0.05)))
             param[dst] = old_state[name][src].to(param.dtype)

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     ds = load_dataset()
     several = len(ds.meta.get("dynasties", ["唐"])) > 1  # built with --song: the dynasty is a condition
     mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab), n_dynasties=len(DYNASTIES) if several else 0,
-                     rule_inputs=bool(args.rule_inputs), n_moods=0 if args.no_moods else 1 + len(MOODS))
+                     rule_inputs=bool(args.rule_inputs), n_moods=1 + len(MOODS) if args.moods else 0)
     _setup_distributed()
     torch.manual_seed(tcfg.seed)
     rules = mcfg.rule_inputs  # the checker reads every poem once for its pattern and group (~1.5 ms each)
@@ -136,9 +136,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     model.add_argument("--rule-inputs", action=argparse.BooleanOptionalAction, default=True,
                        help="feed each step what the next character must be: tone, position, line, rhyme group"
                             " (tangshi.slots; default: on — it wins at equal compute, BENCHMARKS.md)")
-    model.add_argument("--no-moods", action="store_true",
-                       help="train without the mood condition (tangshi.mood; default: each poem's mood, as the"
-                            " tagger reads it, is an input)")
+    model.add_argument("--moods", action=argparse.BooleanOptionalAction, default=True,
+                       help="feed each poem's mood, as the tagger reads it (tangshi.mood; default: on)")
     _add_fields(p.add_argument_group("training"), TrainConfig)
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--dry-run", action="store_true",

@@ -30,6 +30,7 @@ from tangshi.errors import InputError
 MOODS = ("喜", "悲", "愁", "闲", "壮", "思")  # model ids 1..6; 0 is "no mood"
 TRADITIONAL = {"閑": "闲", "閒": "闲", "壯": "壮"}
 ENGLISH = {"喜": "joy", "悲": "grief", "愁": "melancholy", "闲": "leisure", "壮": "heroic", "思": "longing"}
+BY_ENGLISH = {word: mood for mood, word in ENGLISH.items()}
 
 
 def resolve_mood(name: str) -> str:
@@ -37,9 +38,7 @@ def resolve_mood(name: str) -> str:
     if not isinstance(name, str):
         raise InputError(f"mood must be a mood's name, not {name!r}", field="mood")
     key = name.strip()
-    key = TRADITIONAL.get(key, key)
-    by_english = {v: k for k, v in ENGLISH.items()}
-    key = by_english.get(key.lower(), key)
+    key = BY_ENGLISH.get(key.lower(), TRADITIONAL.get(key, key))
     if key not in MOODS:
         raise InputError(f"unknown mood {name!r}; choose one of: "
                          + ", ".join(f"{m} ({ENGLISH[m]})" for m in MOODS), field="mood")
