@@ -168,6 +168,8 @@ class Trainer:
         self._log = log or (lambda rec: None)
         self.bar = None
         self._injected: set[int] = set()
+        # The learning rate of each step; bench/recipes.py swaps in a schedule that runs on wall-clock time.
+        self.schedule: Callable[[int], float] = lambda step: lr_at(step, self.cfg)
 
     # ----- logging and checkpoints -------------------------------------------------
     def log(self, rec: dict) -> None:
@@ -275,7 +277,7 @@ class Trainer:
         max_norm = cfg.clip if cfg.clip > 0 else float("inf")
         gnorm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), max_norm))
         loss = self._global_sum(float(loss_sum.detach()))[0] / total_tok
-        lr = lr_at(c.step, cfg) * c.lr_scale
+        lr = self.schedule(c.step) * c.lr_scale
         ok = math.isfinite(loss) and math.isfinite(gnorm)
         if ok:
             for group in self.opt.param_groups:
