@@ -29,32 +29,17 @@ import torch
 
 from tangshi.corpus.build import load_dataset
 from tangshi.corpus.clean import REGULATED
-from tangshi.data import bucket_batches, collate, encode_poems
+from tangshi.data import bucket_batches, encode_poems
+from tangshi.evaluate import teacher_forced_nll
 from tangshi.model import ModelConfig, PoemModel
 from tangshi.mood import MOODS
-from tangshi.train import TrainConfig, Trainer
+from tangshi.train import TrainConfig, Trainer, lr_at
 from tangshi.train_cli import _add_fields, _override
 
 
 def timed_schedule(cfg: TrainConfig, budget: float, t0: float):
-    """step -> learning rate: warm-up on steps, then cosine on the share of ``budget`` seconds spent."""
-    def lr(step: int) -> float:
-        if step < cfg.warmup:
-            return cfg.lr * (step + 1) / cfg.warmup
-        frac = min(1.0, (time.perf_counter() - t0) / budget)
-        return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * frac)))
-    return lr
-
-
-def pooled_ppl(model: PoemModel, data, bos: int, empty_titles: bool) -> float:
-    """exp(mean NLL) over every target of ``data``, titles kept or blanked."""
-    model.eval()
-    total = count = 0.0
-    with torch.inference_mode():
-        for idx in bucket_batches(data, 64, 0, 0, shuffle=False):
-            loss, n = model(collate(data, idx, bos, 1.0 if empty_titles else 0.0, torch.Generator()))
-            total, count = total + float(loss), count + float(n)
-    return math.exp(total / count)
+    """step -> learning rate: warm-up on steps, then the cosine on the share of ``budget`` seconds spent."""
+    return lambda step: lr_at(step, cfg, (time.perf_counter() - t0) / budget)
 
 
 def main() -> None:
@@ -93,13 +78,17 @@ def main() -> None:
         if c.batch_in_epoch >= len(batches):
             c.epoch, c.batch_in_epoch = c.epoch + 1, 0
     seconds = time.perf_counter() - t0
+
+    def ppl(empty_titles: bool) -> float:  # every target of the test poems pooled
+        total, count = teacher_forced_nll(trainer.model, test, ds.vocab.bos, empty_titles)
+        return math.exp(total / count)
+
     result = {"label": args.label, "minutes": args.minutes, "threads": torch.get_num_threads(),
               "model": trainer.model.cfg.to_dict(), "train": {k: v for k, v in vars(tcfg).items() if k != "out"},
               "parameters": trainer.model.num_parameters(), "precision": str(trainer.dtype).replace("torch.", ""),
               "steps": c.step, "epochs": round(c.epoch + c.batch_in_epoch / len(batches), 3),
               "tokens": int(tokens), "tokens_per_s": round(tokens / seconds), "skipped": c.skipped,
-              "test_poems": len(test), "test_ppl": round(pooled_ppl(trainer.model, test, ds.vocab.bos, True), 2),
-              "test_ppl_titles": round(pooled_ppl(trainer.model, test, ds.vocab.bos, False), 2), "log": log}
+              "test_poems": len(test), "test_ppl": round(ppl(True), 2), "test_ppl_titles": round(ppl(False), 2), "log": log}
     print(json.dumps({k: v for k, v in result.items() if k not in ("log", "model", "train")}))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

@@ -12,7 +12,7 @@ Scored on the test split's poems of the four regulated forms: each poem's body a
 read from a fresh context (one <bos>), the perplexity over all those targets — the same targets
 ``tangshi eval`` scores the poet on (its "empty titles" perplexity is the poet without its title).
 
-``--arch wlm``: the recipe of pytorch/examples' word_language_model (main.py, its defaults save the
+``--arch wlm``: the recipe of pytorch/examples' word_language_model (main.py: its defaults, with the
 sizes the issue names): embedding → 2-layer ``nn.LSTM`` 512 → tied linear decoder, dropout 0.2,
 plain SGD at lr 20, gradients clipped to 0.25, the stream cut into 32 columns, BPTT windows of 64
 with the hidden state carried (detached) from window to window; the learning rate divided by 4

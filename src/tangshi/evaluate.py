@@ -66,13 +66,24 @@ def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     for form in REGULATED:
         data = encode_poems([p for p in poems if p.form == form], vocab, 128, dynasties=model.cfg.n_dynasties > 0,
                             slots=model.cfg.rule_inputs)
-        total = count = 0.0
-        with torch.inference_mode():
-            for idx in bucket_batches(data, 64, 0, 0, shuffle=False):
-                loss, n = model(collate(data, idx, vocab.bos, 1.0 if empty_titles else 0.0, torch.Generator()))
-                total, count = total + float(loss), count + float(n)
+        total, count = teacher_forced_nll(model, data, vocab.bos, empty_titles)
         out[form] = math.exp(total / count) if count else float("nan")
     return out
+
+
+def teacher_forced_nll(model, data, bos: int, empty_titles: bool) -> tuple[float, float]:
+    """(summed NLL, number of targets) of the encoded poems ``data``, teacher-forced, titles kept or blanked."""
+    import torch
+
+    from tangshi.data import bucket_batches, collate
+
+    model.eval()
+    total = count = 0.0
+    with torch.inference_mode():
+        for idx in bucket_batches(data, 64, 0, 0, shuffle=False):
+            loss, n = model(collate(data, idx, bos, 1.0 if empty_titles else 0.0, torch.Generator()))
+            total, count = total + float(loss), count + float(n)
+    return total, count
 
 
 def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
