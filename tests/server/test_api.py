@@ -254,3 +254,13 @@ def test_a_mood_poet_over_http(song_poet):
         assert res.status_code == 200, res.text
         res = c.post("/api/poems", json={"form": "五绝", "mood": "乐"})
         assert res.status_code == 422 and [e["field"] for e in res.json()["errors"]] == ["mood"]
+
+
+def test_check_scores_duizhang(client):
+    """/api/check scores each couplet of a 律诗 (a note: 《春望》 stays 合律 whatever its 对仗)."""
+    text = "国破山河在，城春草木深。感时花溅泪，恨别鸟惊心。烽火连三月，家书抵万金。白头搔更短，浑欲不胜簪。"
+    res = client.post("/api/check", json={"text": text}).json()
+    assert res["ok"] and [c["name"] for c in res["duizhang"]] == ["首联", "颔联", "颈联", "尾联"]
+    assert [c["parallel"] for c in res["duizhang"][1:]] == [True, True, False]
+    pair = res["duizhang"][2]["pairs"][3]
+    assert (pair["a"], pair["b"], pair["class_a"], pair["strong"]) == ("三", "万", "数目", True)

@@ -2,7 +2,7 @@
 
 Only the regulated shapes of eight lines or more are scored (a 绝句's couplets are free). The
 couplets are named as the tradition names them: 首联 (lines 1–2), 颔联 (3–4), 颈联 (5–6), 尾联
-(the last two); the middle ones of a 排律 are 中联. The report is a note, never an error: a few
+(the last two); the middle ones of a 排律 are numbered (第2联 …). The report is a note, never an error: a few
 celebrated 律诗 have no parallel couplet.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ def couplet_name(k: int, n_couplets: int) -> str:
     """The traditional name of couplet ``k`` (0-based) of a poem of ``n_couplets``."""
     if k == n_couplets - 1:
         return "尾联"
-    return NAMES[k] if n_couplets == 4 or k == 0 else ("中联" if k > 0 else NAMES[k])
+    return NAMES[k] if n_couplets == 4 or k == 0 else f"第{k + 1}联"
 
 
 @dataclass(frozen=True)

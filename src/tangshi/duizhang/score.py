@@ -83,10 +83,13 @@ def credits(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[float, boo
 
 
 def _units(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[range]:
-    """Spans of positions that are one word on either side (word by word where the tagger segments)."""
+    """Spans of positions that are one word on either side (word by word where the tagger segments;
+    a 叠字 against a 叠字 is one unit)."""
+    n = len(a)
+    doubled = {i + 1 for i in range(n - 1) if a[i].char == a[i + 1].char and b[i].char == b[i + 1].char}
     spans, start = [], 0
-    for i in range(1, len(a) + 1):
-        if i == len(a) or (a[i].start == i and b[i].start == i):
+    for i in range(1, n + 1):  # a boundary where both lines start a word, and not inside a 叠字 pair
+        if i == n or (a[i].start == i and b[i].start == i and i not in doubled):
             spans.append(range(start, i))
             start = i
     return spans

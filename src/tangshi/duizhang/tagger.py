@@ -2,7 +2,7 @@
 
 udkanbun (Koichi Yasuoka, MIT; PyPI) segments classical Chinese, tags each word with a part of
 speech and, for nouns, a semantic class, with its models bundled (it works offline). It reads
-traditional characters, so a line is converted first (:func:`tangshi.prosody.lexicon.to_traditional`).
+traditional characters, so a line is converted first (OpenCC ``s2t``, :func:`tangshi.hanzi.converter`).
 
 The tagger is an optional dependency in spirit: it is installed by the README's commands, but if
 it is missing (or fails on a line) :func:`tag` raises :class:`Unavailable` and the callers say
@@ -10,10 +10,15 @@ that 对仗 could not be scored, and why — checking and writing go on.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 from tangshi.duizhang.classes import classify
+from tangshi.hanzi import converter
+
+
+_LOCK = threading.Lock()  # one parse at a time: the server checks from several threads
 
 
 class Unavailable(Exception):
@@ -51,14 +56,19 @@ def available() -> bool:
     return True
 
 
+def _traditional(line: str) -> str:
+    """``line`` in traditional characters, char for char (a phrase rule that changes the length is undone)."""
+    out = converter("s2t").convert(line)
+    return out if len(out) == len(line) else "".join(converter("s2t").convert(c)[:1] or c for c in line)
+
+
 @lru_cache(maxsize=65536)
 def tag(line: str) -> tuple[Token, ...]:
     """``line`` (one line of Han characters) as one :class:`Token` per character."""
-    from tangshi.prosody.lexicon import to_traditional
-
-    trad = to_traditional(line)
+    trad = _traditional(line)
     try:
-        words = [(w.form, w.upos, w.xpos) for w in _model()(trad)[1:]]
+        with _LOCK:
+            words = [(w.form, w.upos, w.xpos) for w in _model()(trad)[1:]]
     except Unavailable:
         raise
     except Exception as err:  # the parser's own failures on odd input

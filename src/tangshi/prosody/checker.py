@@ -15,6 +15,7 @@ It never raises on a string; a non-string raises :class:`~tangshi.errors.InputEr
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from tangshi.errors import InputError
@@ -60,10 +61,12 @@ def _bad_shape(lex, lines, trad, masks, problem, mode) -> Report:
     return Report(None, None, None, reports, errors, (), mode)
 
 
-def check(text: str, mode: str = "contextual") -> Report:
+def check(text: str, mode: str = "contextual", duizhang: bool = False) -> Report:
     """Check ``text`` (simplified or traditional, any punctuation) against the rules of docs/rules.md.
 
     ``mode``: ``contextual`` (default), ``strict`` or ``lenient`` (see the module docstring).
+    ``duizhang``: also score each couplet's 对仗 (:mod:`tangshi.duizhang`; a 律诗 only; it loads a
+    tagger, so it is off by default and on in ``tangshi check`` and the server's check).
     """
     if not isinstance(text, str):
         raise InputError(f"a poem must be given as text (str), not {type(text).__name__}")
@@ -87,7 +90,12 @@ def check(text: str, mode: str = "contextual") -> Report:
     group = rhyme.ze_group(lex, even_ends) if ze else rhyme.choose_group(lex, even_ends, trad[0][-1])
     poem = PoemTones(form, lines, trad, settled, mode == "strict", group, ze)
     pattern, evals = infer(poem)
-    return _assemble(lex, poem, pattern, evals, mode, masks, contexts)
+    report = _assemble(lex, poem, pattern, evals, mode, masks, contexts)
+    if duizhang:
+        from tangshi.duizhang import duizhang as score_couplets
+
+        report = dataclasses.replace(report, duizhang=score_couplets(lines))
+    return report
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("text", nargs="?", default="-", metavar="TEXT",
                         help="the poem; '-' or nothing reads it from standard input")
     parser.add_argument("--json", action="store_true",
-                        help="print the report as JSON (form, ok, pattern, rhyme_group, lines, errors, notes)")
+                        help="print the report as JSON (form, ok, pattern, rhyme_group, lines, errors, notes, duizhang)")
     modes = parser.add_mutually_exclusive_group()
     modes.add_argument("--strict", dest="mode", action="store_const", const="strict",
                        help="every reading of a 多音字 must fit")
@@ -71,7 +71,10 @@ def handler(args: argparse.Namespace) -> int:
     from tangshi.prosody.render import render_report, use_colour
 
     req = CheckRequest(_read(args.text), mode=args.mode)
-    report = check(req.text, req.mode)
+    report = check(req.text, req.mode, duizhang=True)
+    unscored = {c.reason for c in report.duizhang if c.result is None and "not installed" in c.reason}
+    for reason in unscored:  # one warning: the poem is still checked
+        print(f"tangshi: warning: 对仗 not scored: {reason}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

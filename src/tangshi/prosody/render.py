@@ -66,8 +66,28 @@ def _issue_rows(report: Report, colour: bool) -> list[str]:
     return rows
 
 
+def _pair_text(p) -> str:
+    classes = p.cls_a if p.cls_a == p.cls_b else f"{p.cls_a}·{p.cls_b}"
+    return f"{p.a}/{p.b} {classes}" + ("★" if p.strong else "")
+
+
+def _duizhang_rows(report: Report, colour: bool) -> list[str]:
+    """Each couplet's 对仗 (a note): its score, the verdict and the aligned pairs with their classes."""
+    if not report.duizhang:
+        return []
+    rows = ["", _paint("对仗（注，不计错误；★ 工对：数目、颜色、方位、叠字）", DIM, colour)]
+    for c in report.duizhang:
+        head = f"  {c.name}（第{c.lines[0]}–{c.lines[1]}句）"
+        if c.result is None:
+            rows.append(f"{head} 未评：{c.reason}")
+            continue
+        verdict = _paint("对仗", GREEN, colour) if c.result.parallel else "不对"
+        rows.append(f"{head} {verdict} {c.result.score:.2f}  " + "  ".join(_pair_text(p) for p in c.result.pairs))
+    return rows
+
+
 def render_report(report: Report, colour: bool = False) -> str:
     """The report as text for a terminal."""
     legend = _paint("○ 平  ● 仄  ◐ 平仄两读  ? 未收", DIM, colour)
     return "\n".join([_header(report, colour), "", *_poem_rows(report, colour), "", legend,
-                      *_issue_rows(report, colour)]) + "\n"
+                      *_issue_rows(report, colour), *_duizhang_rows(report, colour)]) + "\n"

@@ -74,6 +74,7 @@ class Report:
     errors: tuple[Issue, ...]
     notes: tuple[Issue, ...] = field(default=())
     mode: str = "contextual"  # contextual, strict or lenient (tangshi.prosody.checker.MODES)
+    duizhang: tuple = ()  # tangshi.duizhang.Couplet per couplet of a 律诗, when asked for (a note, never an error)
 
     @property
     def ok(self) -> bool:
@@ -84,11 +85,12 @@ class Report:
         return [e.kind for e in self.errors]
 
     def to_json(self) -> dict:
-        """``{"form", "ok", "pattern", "rhyme_group", "lines", "errors", "notes"}`` (+ ``mode``)."""
+        """``{"form", "ok", "pattern", "rhyme_group", "lines", "errors", "notes", "duizhang"}`` (+ ``mode``)."""
         return {
             "form": self.form, "ok": self.ok, "pattern": self.pattern, "rhyme_group": self.rhyme_group,
             "mode": self.mode,
             "lines": [ln.to_json() for ln in self.lines],
             "errors": [e.to_json() for e in self.errors],
             "notes": [n.to_json() for n in self.notes],
+            "duizhang": [c.to_json() for c in self.duizhang],
         }

@@ -115,7 +115,7 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
         from tangshi.prosody import check
 
         req = S.to_request(body, R.CheckRequest)
-        return check(req.text, req.mode).to_json()
+        return check(req.text, req.mode, duizhang=True).to_json()
 
     @app.post("/api/convert", response_model=S.ConvertResponse, responses=ERRORS, tags=["check"])
     def convert_text(req: S.ConvertRequest) -> dict:

@@ -88,6 +88,28 @@ class LineOut(BaseModel):
     confidence: list[float] = Field(..., description="per character: how sure that reading is (0..1)")
 
 
+class PairOut(BaseModel):
+    a: str = Field(..., description="the word of the 出句")
+    b: str = Field(..., description="the aligned word of the 对句")
+    class_a: str = Field(..., description="the 对仗 class of a (tangshi.duizhang.classes)")
+    class_b: str
+    credit: float = Field(..., description="1 same tag, 0.75 same class, 0.5 same part of speech, 0 none")
+    strong: bool = Field(..., description="a strong (工) pair: 数目, 颜色, 方位 or 叠字 on both sides")
+
+
+class CoupletOut(BaseModel):
+    lines: list[int] = Field(..., description="the couplet's two lines, 1-based")
+    name: str = Field(..., description="首联, 颔联, 颈联 or 尾联 (a 排律: 首联, 第2联 …, 尾联)")
+    middle: bool
+    scored: bool = Field(..., description="false when the tagger could not score it (see reason)")
+    reason: Optional[str] = None
+    score: Optional[float] = Field(None, description="the couplet's 对仗 score, 0..1")
+    parallel: Optional[bool] = Field(None, description="score at or above the measured threshold")
+    pos: Optional[float] = Field(None, description="share of positions with the same part of speech")
+    nouns: Optional[float] = Field(None, description="of noun-noun positions, the share of one semantic class")
+    pairs: list[PairOut] = []
+
+
 class ReportOut(BaseModel):
     """The checker's verdict (``tangshi check --json``)."""
 
@@ -99,6 +121,7 @@ class ReportOut(BaseModel):
     lines: list[LineOut]
     errors: list[IssueOut]
     notes: list[IssueOut]
+    duizhang: list[CoupletOut] = Field([], description="对仗 per couplet of a 律诗 (/api/check only; a note)")
 
 
 class PoemOut(BaseModel):

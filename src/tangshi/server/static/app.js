@@ -92,6 +92,44 @@ function drawIssues(report) {
   return list;
 }
 
+// 对仗 (a note, never an error): each couplet of a 律诗, its verdict and its aligned pairs;
+// pointing at a couplet marks its lines, and each pair's two characters carry the pair's class
+function drawDuizhang(report) {
+  const box = el("section", "duizhang");
+  box.append(el("h3", "duizhang-title", "对仗"));
+  for (const c of report.duizhang) {
+    const row = el("div", c.scored ? (c.parallel ? "couplet parallel" : "couplet") : "couplet unscored");
+    row.dataset.lines = c.lines.join(",");
+    row.append(el("span", "name", `${c.name}`));
+    if (!c.scored) {
+      row.append(el("span", "message", `未评：${c.reason}`));
+    } else {
+      row.append(el("span", "verdict", `${c.parallel ? "对仗" : "不对"} ${c.score.toFixed(2)}`));
+      const pairs = el("span", "pairs");
+      for (const p of c.pairs) {
+        const cls = p.class_a === p.class_b ? p.class_a : `${p.class_a}·${p.class_b}`;
+        const pair = el("span", p.strong ? "pair strong" : (p.credit >= 0.75 ? "pair same" : "pair"),
+                        `${p.a}/${p.b} ${cls}`);
+        pair.title = `得分 ${p.credit}${p.strong ? "（工对）" : ""}`;
+        pairs.append(pair);
+      }
+      row.append(pairs);
+    }
+    box.append(row);
+  }
+  box.addEventListener("mouseover", (ev) => markCouplet(box.parentElement, ev.target.closest(".couplet"), true));
+  box.addEventListener("mouseout", (ev) => markCouplet(box.parentElement, ev.target.closest(".couplet"), false));
+  return box;
+}
+
+function markCouplet(root, row, on) {
+  if (!row) return;
+  for (const line of row.dataset.lines.split(",")) {
+    const node = root.querySelector(`.line[data-line="${line}"]`);
+    if (node) node.classList.toggle("paired", on);
+  }
+}
+
 function flash(root, item, on) {
   if (!item || !item.dataset.pos) return;
   const cell = root.querySelector(`.line[data-line="${item.dataset.line}"] .ch[data-pos="${item.dataset.pos}"]`);
@@ -117,6 +155,7 @@ function drawReport(target, report, title, extra) {
   report.lines.forEach((line, i) => body.append(drawLine(line, i, at)));
   target.append(body);
   if (report.errors.length || report.notes.length) target.append(drawIssues(report));
+  if (report.duizhang && report.duizhang.length) target.append(drawDuizhang(report));
   const actions = el("div", "actions");
   const copy = el("button", "quiet copy", "复制");
   copy.type = "button";
