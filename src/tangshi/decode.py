@@ -15,6 +15,8 @@ character step the next-character distribution is shaped by:
   no repeated rhyme character; ``off`` drops these;
 - **repetition** (:mod:`tangshi.repetition`): a penalty on characters already used, 叠字 exempt,
   and never a character three times;
+- **对仗** (:mod:`tangshi.duizhang.bias`): in the 对句 of a 律诗's 颔联 and 颈联, a bias toward
+  characters of the class of the 出句's character above (encouraged, never forced);
 - **forced characters**: an acrostic's line heads and a given first line (续写); after a given
   line with a big 拗, the 平 of the next line that rescues it (对句相救).
 
@@ -41,6 +43,8 @@ import torch.nn.functional as F
 from tangshi import metrics
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import dynasty_id, encode_title, form_id
+from tangshi.duizhang.bias import STRENGTH as PARALLEL_STRENGTH
+from tangshi.duizhang.bias import ParallelBias
 from tangshi.mood import mood_id
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
@@ -74,6 +78,7 @@ class DecodeConfig:
     n: int
     seed: int | None
     repeat_penalty: float | None  # nats per earlier use of a character (None: REPEAT_PENALTY[form])
+    parallelism: float | None  # β of the 对仗 bias (None: tangshi.duizhang.bias.STRENGTH[form]; 0: none)
     guidance: float         # γ of title guidance; 0: the model's own distribution
     candidates: int         # rows sampled, of which rank_score keeps the best n
     rhyme: str | None       # a 平 group's lexicon name (一東 …); None: the first rhyme fixes it
@@ -135,6 +140,7 @@ class Decoder:
         hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
+        self.parallel = ParallelBias(vocab.chars)  # 对仗 in the middle couplets of a 律诗
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
@@ -151,6 +157,7 @@ class Decoder:
         penalty = REPEAT_PENALTY[form.name] if cfg.repeat_penalty is None else cfg.repeat_penalty
         if cfg.beam and cfg.repeat_penalty is None:
             penalty *= BEAM_PENALTY
+        parallel = PARALLEL_STRENGTH.get(form.name, 0.0) if cfg.parallelism is None else cfg.parallelism
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:
@@ -182,6 +189,10 @@ class Decoder:
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 bias = rep.bias(penalty, REDUPLICATION) if given is None else None
+                if bias is not None and parallel and self.parallel.applies(form.n_lines, line):
+                    bias += self.parallel.bias(parallel, out[:, line - 1, pos].numpy(),
+                                               out[:, line - 1, pos - 1].numpy() if pos else None,
+                                               out[:, line, pos - 1].numpy() if pos else None)
                 if cfg.beam:
                     biased = guided + torch.from_numpy(bias) if bias is not None else guided
                     idx, tokens, score = beam_step(score, biased, allowed, groups, DIVERSITY)

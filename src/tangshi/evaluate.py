@@ -13,7 +13,11 @@ On the test split (``--split valid`` for tuning) of the built corpus:
   from the training corpus; title use (a title character in the poem) and the title's PMI
   (``log p(poem | title) − log p(poem | ∅)`` per character, under the poet, teacher-forced);
 - the spread of the n-best: of three poems asked for at once, the share of distinct lines and
-  whether every two differ in two lines or more.
+  whether every two differ in two lines or more;
+- for 律诗, 对仗 (:mod:`tangshi.duizhang`): the share of middle couplets (颔联, 颈联) the score
+  calls parallel and of first and last ones, and the middle couplets' part-of-speech and
+  noun-class agreement — for real poems and every mode, and for the title mode written
+  without the 对仗 bias (``title-plain``), so that parallelism is not bought with nonsense.
 
 The judge's weights ship in the package (``models/judge``); without them the judge column is
 left out with a note (``python scripts/train_judge.py`` rebuilds them).
@@ -30,8 +34,10 @@ from tangshi import metrics
 from tangshi.corpus.build import HEADLINE
 from tangshi.corpus.clean import REGULATED
 from tangshi.hanzi import join_lines
+from tangshi.prosody.forms import FORM_BY_NAME
 
-MODES = ("title", "free", "acrostic", "continuation", "beam")
+MODES = ("title", "free", "acrostic", "continuation", "beam", "title-plain")
+PLAIN = "title-plain"  # the title mode without the 对仗 bias (律诗 only): what the bias buys, and costs
 NBEST = 3  # poems asked for at once when measuring the n-best's spread
 
 
@@ -177,8 +183,11 @@ def title_pmi(model, vocab, poems: list[list[str]], titles: list[str], form: str
 def _figures(poems: list[list[str]], titles: list[str], passed: list[bool], train_lines: set[str],
              judge_scores: list[float] | None, pmis: list[float] | None) -> dict:
     """The figures shared by generated and real poems (traditional lines)."""
+    from tangshi import duizhang
+
     lines = [line for p in poems for line in p]
     out = metrics.summary(poems, titles)
+    out.update(duizhang.summary(poems))
     out.update(check_pass=sum(passed) / len(passed) if passed else float("nan"),
                copied_lines=sum(line in train_lines for line in lines) / len(lines) if lines else float("nan"))
     if judge_scores is not None:
@@ -204,6 +213,8 @@ def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
 
     if mode == "title":
         return [{"title": p.title[:TITLE_MAX]} for p in _cycle(real, k)]
+    if mode == PLAIN:
+        return [{"title": p.title[:TITLE_MAX], "parallelism": 0.0} for p in _cycle(real, k)]
     if mode == "free":
         return [{}] * k
     if mode == "acrostic":
@@ -257,14 +268,17 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
                                     distinct_2=metrics.distinct(lines[:cfg.poems], 2))
         result["generated"][form] = {}
         for k, mode in enumerate(MODES):
+            if mode == PLAIN and FORM_BY_NAME[form].n_lines != 8:
+                continue  # no 对仗 bias to take away
             progress(f"{form}: {mode}")
-            reqs = mode_requests(mode, real, cfg.poems if mode == "title" else cfg.per_mode, poet.vocab)
+            k = 0 if mode == PLAIN else k  # the same titles and seed as the title mode: only the bias differs
+            reqs = mode_requests(mode, real, cfg.poems if mode in ("title", PLAIN) else cfg.per_mode, poet.vocab)
             poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + 1000 * k)]
             gen = [p.lines for p in poems]
             titles = [r.get("title", "") for r in reqs]
             result["generated"][form][mode] = _figures(
                 gen, titles, [check(simple(p)).ok for p in gen], train_lines, score(gen),
-                title_pmi(poet.model, poet.vocab, gen, titles, form) if mode in ("title", "beam") else None)
+                title_pmi(poet.model, poet.vocab, gen, titles, form) if mode in ("title", "beam", PLAIN) else None)
         progress(f"{form}: n-best")
         result["nbest"][form] = _nbest(poet, form, real, cfg)
     return result
@@ -285,7 +299,8 @@ def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
 ROWS = (("pass", "check_pass", "{:.0%}"), ("judge", "judge", "{:.2f}"), ("rep", "repeats", "{:.2f}"),
         ("any", "any_repeat", "{:.0%}"), ("叠字", "reduplications", "{:.2f}"), ("max", "max_uses", "{}"),
         ("dist2", "distinct_2", "{:.3f}"), ("copied", "copied_lines", "{:.1%}"), ("title", "title_use", "{:.0%}"),
-        ("pmi", "title_pmi", "{:+.2f}"))
+        ("pmi", "title_pmi", "{:+.2f}"), ("对仗", "dz_middle", "{:.0%}"), ("首尾", "dz_outer", "{:.0%}"),
+        ("词性", "dz_pos", "{:.2f}"), ("名类", "dz_nouns", "{:.2f}"))
 
 
 def _cells(x: dict) -> str:

@@ -137,6 +137,9 @@ class WriteRequest:
     repeat_penalty: float | None = _field(None, "penalty (nats) on a character for each earlier use in the"
                                                " poem; 0 = none (never three times, whatever it is); default:"
                                                " measured per form", lo=0.0, hi=10.0)
+    parallelism: float | None = _field(None, "对仗: how strongly (nats) the middle couplets of a 律诗 are steered to"
+                                             " pair the class of each 出句 character; 0 = none; default:"
+                                             " measured per form", lo=0.0, hi=5.0)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
     dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both)",
                           choices=tuple(DYNASTIES))

@@ -37,7 +37,14 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
     assert r["judge"] is (DEFAULT_JUDGE / "model.json").is_file()  # the shipped judge, when there is one
     for form in FORMS:
         real = r["real"][form]
-        assert set(r["generated"][form]) == {"title", "free", "acrostic", "continuation", "beam"}
+        lvshi = form in ("五言律诗", "七言律诗")
+        assert set(r["generated"][form]) == {"title", "free", "acrostic", "continuation", "beam"} | (
+            {"title-plain"} if lvshi else set())
+        if lvshi:  # 对仗 figures for real and generated 律诗, none for 绝句
+            for x in (real, r["generated"][form]["title"], r["generated"][form]["title-plain"]):
+                assert 0 <= x["dz_middle"] <= 1 and 0 <= x["dz_outer"] <= 1 and 0 <= x["dz_pos"] <= 1
+        else:
+            assert "dz_middle" not in real and "dz_middle" not in r["generated"][form]["title"]
         for mode, g in r["generated"][form].items():
             if g["count"] == 0:
                 continue

@@ -10,9 +10,9 @@ favour parallel middle couplets without running the tagger. docs/duizhang.md has
 >>> [c.name for c in duizhang("国破山河在 城春草木深 感时花溅泪 恨别鸟惊心 烽火连三月 家书抵万金 白头搔更短 浑欲不胜簪".split())]
 ['首联', '颔联', '颈联', '尾联']
 """
-from tangshi.duizhang.poem import Couplet, couplet_name, duizhang, scoreable
+from tangshi.duizhang.poem import Couplet, couplet_name, duizhang, scoreable, summary
 from tangshi.duizhang.score import PARALLEL, CoupletScore, Pair, score_couplet
 from tangshi.duizhang.tagger import Token, Unavailable, available, tag
 
-__all__ = ["duizhang", "Couplet", "couplet_name", "scoreable", "score_couplet", "CoupletScore", "Pair",
+__all__ = ["duizhang", "summary", "Couplet", "couplet_name", "scoreable", "score_couplet", "CoupletScore", "Pair",
            "PARALLEL", "tag", "Token", "Unavailable", "available"]

@@ -63,3 +63,22 @@ def duizhang(lines: list[str]) -> tuple[Couplet, ...]:
         except Unavailable as err:
             out.append(Couplet(pair, name, 0 < k < n - 1, None, str(err)))
     return tuple(out)
+
+
+def summary(poems: list[list[str]]) -> dict[str, float]:
+    """对仗 figures over ``poems`` (lists of lines): the share of middle couplets called parallel
+    (``dz_middle``) and of first and last ones (``dz_outer``); over the middle couplets, the mean
+    score, the part-of-speech agreement and the noun-class agreement (``dz_score``, ``dz_pos``,
+    ``dz_nouns``). Empty when no poem is a scoreable shape or the tagger is unavailable."""
+    middle, outer = [], []
+    for lines in poems:
+        for c in duizhang(lines):
+            if c.result is not None:
+                (middle if c.middle else outer).append(c.result)
+    if not middle:
+        return {}
+    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+    nouns = [r.nouns for r in middle if r.nouns is not None]
+    return {"dz_middle": mean([r.parallel for r in middle]), "dz_outer": mean([r.parallel for r in outer]),
+            "dz_score": mean([r.score for r in middle]), "dz_pos": mean([r.pos for r in middle]),
+            "dz_nouns": mean(nouns)}

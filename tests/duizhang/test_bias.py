@@ -1,0 +1,76 @@
+"""The 对仗 bias: its values per class, where it applies, and what it does to written 律诗."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tangshi.duizhang.bias import ANSWER_LINES, ParallelBias, credit_rows
+from tangshi.duizhang.classes import CLASSES, GENERIC
+from tangshi.duizhang.table import load
+
+CHARS = ["山", "江", "花", "來", "去", "三", "萬", "紅", "白", "之", "𠀀"]
+
+
+def test_table_holds_known_characters():
+    t = load()
+    assert (t["山"], t["江"], t["花"], t["來"], t["三"], t["紅"], t["東"]) == ("地理", "地理", "植物", "动词", "数目",
+                                                                            "颜色", "方位")
+    assert len(t) > 4000 and set(t.values()) <= set(CLASSES)
+
+
+def test_credit_rows():
+    m = credit_rows()
+    k = {c: i for i, c in enumerate(CLASSES)}
+    assert m[k["地理"], k["地理"]] == 1 and m[k["地理"], k["植物"]] == 0.5 and m[k["地理"], k["动词"]] == 0
+    assert m[k["动词"], k["形容"]] == 0.5  # both 谓
+    assert not m[[k[g] for g in GENERIC]].any() and not m[-1].any()  # no class above: no bias
+
+
+def test_bias_values():
+    pb = ParallelBias(CHARS)
+    idx = {c: i for i, c in enumerate(CHARS)}
+    above = np.array([idx["山"], idx["三"], idx["𠀀"]])
+    b = pb.bias(2.0, above, None, None)  # (3, V)
+    assert b.shape == (3, len(CHARS))
+    assert b[0, idx["江"]] == 2.0 and b[0, idx["花"]] == 1.0 and b[0, idx["來"]] == 0.0
+    assert b[1, idx["萬"]] == 2.0 and b[1, idx["山"]] == 0.0  # numbers answer numbers
+    assert not b[2].any()  # a character the table does not know steers nothing
+
+
+def test_reduplication_answers_reduplication():
+    pb = ParallelBias(CHARS)
+    idx = {c: i for i, c in enumerate(CHARS)}
+    above, above_prev = np.array([idx["紅"], idx["紅"]]), np.array([idx["紅"], idx["白"]])
+    prev = np.array([idx["白"], idx["白"]])
+    b = pb.bias(1.5, above, above_prev, prev)
+    assert b[0, idx["白"]] == 1.5 + 1.5  # same class (颜色) and the 叠字 above: double it
+    assert b[1, idx["白"]] == 1.5  # no 叠字 above: the class alone
+
+
+@pytest.mark.parametrize("n_lines, line, ok", [(8, 3, True), (8, 5, True), (8, 1, False), (8, 7, False),
+                                               (8, 2, False), (4, 3, False)])
+def test_applies_to_middle_couplets_of_lvshi_only(n_lines, line, ok):
+    assert ParallelBias(CHARS).applies(n_lines, line) is ok and ANSWER_LINES == (3, 5)
+
+
+def test_bias_makes_middle_couplets_pair_and_keeps_the_rules(poet):
+    """On the tiny fixture poet, a strong bias makes the 对句 of the middle couplets take the
+    出句's classes (by the table) more often than no bias, the outer couplets unchanged in kind,
+    and every poem still passes the strict check."""
+    from tangshi.prosody import check
+    from tangshi.script import from_model
+
+    t = load()
+
+    def agreement(poems, lines):
+        pairs = [(t.get(p.lines[i - 1][j]), t.get(p.lines[i][j]))
+                 for p in poems for i in lines for j in range(len(p.lines[i]))]
+        same = [a is not None and a == b for a, b in pairs]
+        return sum(same) / len(same)
+
+    kw = dict(form="五言律诗", script="traditional", n=1, candidates=8)
+    plain = [poet.write(**kw, parallelism=0.0, seed=s)[0] for s in range(6)]
+    biased = [poet.write(**kw, parallelism=5.0, seed=s)[0] for s in range(6)]
+    assert agreement(biased, (3, 5)) > agreement(plain, (3, 5)) + 0.1
+    for p in biased:
+        assert check(from_model("，".join(p.lines), "simplified")).ok
