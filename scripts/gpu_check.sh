@@ -38,7 +38,7 @@ PY
 fi
 echo "training $steps steps at batch 256" | tee "$out/train.log"
 start=$(date +%s)
-python3 -m tangshi.cli train --device cuda --batch-size 256 --steps "$steps" --warmup 200 \
+python3 -m tangshi.cli train --device cuda --batch-size 256 --lr 2e-3 --steps "$steps" --warmup 200 \
   --eval-every $((steps / 10)) --log-every 50 --out /tmp/gpu-run 2>&1 | grep -v '%|' | tail -20 | tee -a "$out/train.log"
 echo "wall $(( $(date +%s) - start )) s" | tee -a "$out/train.log"
 cp /tmp/gpu-run/log.jsonl "$out/log.jsonl"

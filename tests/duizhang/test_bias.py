@@ -35,6 +35,7 @@ def test_bias_values():
     assert b[0, idx["江"]] == 2.0 and b[0, idx["花"]] == 1.0 and b[0, idx["來"]] == 0.0
     assert b[1, idx["萬"]] == 2.0 and b[1, idx["山"]] == 0.0  # numbers answer numbers
     assert not b[2].any()  # a character the table does not know steers nothing
+    assert b[0, idx["山"]] == 0.0 and b[1, idx["三"]] == 0.0  # the 出句's own character is not an answer
 
 
 def test_reduplication_answers_reduplication():

@@ -8,7 +8,8 @@ known. At position j, for each candidate character v:
 with m the credit of :mod:`.score` at the class level (1 for the same class, ½ for the same coarse
 part of speech, 0 otherwise; a class-less or 名物 出句 character gives no bias) and ``class`` the
 character's usual class (:mod:`.table`). Where the 出句 doubles a character (a 叠字 at j−1, j), the
-character just written gets +β too, so 叠字 answers 叠字. β (nats, :data:`STRENGTH`) is set by
+character just written gets +β too, so 叠字 answers 叠字. The 出句's own character is not
+favoured: the same character on both sides of a couplet is a fault of 对仗, not an answer. β (nats, :data:`STRENGTH`) is set by
 measurement (docs/duizhang.md) and ``parallelism`` in a write request overrides it; 0 turns it off.
 The bias is added to the log-probabilities before sampling, after the rules' masks are taken: it
 encourages, it never forces — the tones are still the masks' to decide. 首联 and 尾联 are free.
@@ -54,6 +55,7 @@ class ParallelBias:
         """(B, V) float32 nats for position j of the 对句: ``above`` (B,) the 出句's tokens at j,
         ``above_prev`` and ``prev`` (B,) the 出句's and this line's tokens at j − 1 (None at j = 0)."""
         out = strength * self.rows[self.cls[above]]  # (B, V)
+        out[np.arange(len(above)), above] = 0.0  # the 出句's own character answers nothing (合掌 is a fault)
         if above_prev is not None and prev is not None:
             rows = np.flatnonzero(above_prev == above)  # the 出句 doubles here: answer with a 叠字
             out[rows, prev[rows]] += np.float32(strength)
