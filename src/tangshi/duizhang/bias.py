@@ -21,7 +21,7 @@ import numpy as np
 from tangshi.duizhang.classes import CLASSES, COARSE, GENERIC
 from tangshi.duizhang.table import load
 
-STRENGTH = {"五言律诗": 1.0, "七言律诗": 1.0}  # β per form (nats; docs/duizhang.md)
+STRENGTH = {"五言律诗": 0.75, "七言律诗": 1.25}  # β per form (nats): bench/duizhang_sweep.py, docs/duizhang.md
 ANSWER_LINES = (3, 5)  # 0-based: the 对句 of the 颔联 and the 颈联
 
 
