@@ -167,6 +167,22 @@ def test_check_weicheng(page):
     page.select_option("select[name=mode]", "contextual")
 
 
+def test_check_shows_duizhang(page):
+    """The check view draws each couplet's 对仗 under a 律诗: 《春望》's middle couplets parallel,
+    its 尾联 not, 三/万 a strong pair; pointing at a couplet marks its lines."""
+    page.click("#tab-check")
+    page.fill("textarea[name=text]", "国破山河在，城春草木深。\n感时花溅泪，恨别鸟惊心。\n烽火连三月，家书抵万金。\n白头搔更短，浑欲不胜簪。")
+    page.click("#check-button")
+    page.wait_for_selector("#report .duizhang .couplet")
+    names = page.locator("#report .couplet .name").all_inner_texts()
+    assert names == ["首联", "颔联", "颈联", "尾联"]
+    verdicts = page.locator("#report .couplet .verdict").all_inner_texts()
+    assert [v.split()[0] for v in verdicts] == ["对仗", "对仗", "对仗", "不对"]
+    assert "三/万 数目" in page.locator("#report .couplet").nth(2).locator(".pair.strong").all_inner_texts()
+    page.hover("#report .couplet >> nth=2")
+    page.wait_for_function("() => document.querySelectorAll('#report .line.paired').length === 2")
+
+
 def test_errors_are_shown(page):
     page.click("#tab-write")
     page.click("#form-choices button[data-form='五言绝句']")
