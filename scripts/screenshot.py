@@ -1,5 +1,6 @@
-"""Screenshots of the web page for the README: docs/img/web.png (a written poem) and
-docs/img/web-check.png (王维《渭城曲》 with its 失粘 highlighted).
+"""Screenshots of the web page for the README: docs/img/web.png (a written poem),
+docs/img/web-check.png (王维《渭城曲》 with its 失粘 highlighted) and docs/img/web-duizhang.png
+(杜甫《春望》 with its 对仗, couplet by couplet).
 
 Starts ``tangshi serve`` on a free 127.0.0.1 port and drives Debian's chromium with Playwright:
 
@@ -21,12 +22,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 WEICHENG = "渭城朝雨浥轻尘，客舍青青柳色新。\n劝君更尽一杯酒，西出阳关无故人。"
+CHUNWANG = "国破山河在，城春草木深。\n感时花溅泪，恨别鸟惊心。\n烽火连三月，家书抵万金。\n白头搔更短，浑欲不胜簪。"
 
 
 def shoot(url: str, out: Path, title: str, form: str, seed: int, width: int) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    shots = [out / "web.png", out / "web-check.png"]
+    shots = [out / "web.png", out / "web-check.png", out / "web-duizhang.png"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=2)
@@ -43,6 +45,11 @@ def shoot(url: str, out: Path, title: str, form: str, seed: int, width: int) -> 
         page.click("#check-button")
         page.wait_for_selector("#report .ch.bad")
         page.screenshot(path=str(shots[1]), full_page=True)
+        page.fill("textarea[name=text]", CHUNWANG)
+        page.click("#check-button")
+        page.wait_for_selector("#report .duizhang .couplet")
+        page.hover("#report .couplet >> nth=2")  # the 颈联's lines marked
+        page.screenshot(path=str(shots[2]), full_page=True)
         browser.close()
     return shots
 
