@@ -10,7 +10,8 @@ and the server all read text the same way:
   characters (a byte-order mark, zero-width spaces and joiners) removed first;
 - :func:`join_lines`: the canonical body, odd lines ending in ，, even lines in 。;
 - :data:`SHORT_NAMES`: 五绝 七绝 五律 七律 for the four regulated forms;
-- :func:`converter`: the one cache of OpenCC converters (``s2t``, ``t2s``).
+- :func:`converter`: the one cache of OpenCC converters (``s2t``, ``t2s``);
+- :func:`s2t_aligned`: text in traditional characters, one for one (the same length).
 
 Nothing here judges prosody or touches a model.
 """
@@ -69,3 +70,14 @@ def converter(config: str):
     import opencc  # imported lazily: only script conversion needs it
 
     return opencc.OpenCC(config)
+
+
+def s2t_aligned(text: str, phrases: bool = True) -> str:
+    """``text`` through OpenCC ``s2t``, character for character: the whole text at once when
+    ``phrases`` (so that phrases pick 發/髮), one character at a time when a phrase rule changed the
+    length or ``phrases`` is off; a character that converts to several is kept as it is."""
+    if phrases:
+        whole = converter("s2t").convert(text)
+        if len(whole) == len(text):
+            return whole
+    return "".join(c2 if len(c2 := converter("s2t").convert(c)) == 1 else c for c in text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import InputError, choice_error
-from tangshi.hanzi import converter, in_common_repertoire
+from tangshi.hanzi import converter, in_common_repertoire, s2t_aligned
 
 SCRIPTS = ("simplified", "traditional")
 
@@ -48,9 +48,7 @@ def from_model(text: str, script: str) -> str:
 
 def to_model(text: str, vocab: Vocab) -> tuple[str, list[tuple[str, str]]]:
     """Map user text onto the vocabulary: (mapped text, [(char, converted) the model lacks])."""
-    converted = converter("s2t").convert(text)
-    if len(converted) != len(text):  # a phrase rule changed the length: go char by char
-        converted = "".join(c2 if len(c2 := converter("s2t").convert(c)) == 1 else c for c in text)
+    converted = s2t_aligned(text)
     out, unknown = [], []
     for orig, conv in zip(text, converted):
         if conv in vocab:

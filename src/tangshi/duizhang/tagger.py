@@ -2,7 +2,7 @@
 
 udkanbun (Koichi Yasuoka, MIT; PyPI) segments classical Chinese, tags each word with a part of
 speech and, for nouns, a semantic class, with its models bundled (it works offline). It reads
-traditional characters, so a line is converted first (OpenCC ``s2t``, :func:`tangshi.hanzi.converter`).
+traditional characters, so a line is converted first (OpenCC ``s2t``, :func:`tangshi.hanzi.s2t_aligned`).
 
 The tagger is an optional dependency in spirit: it is installed by the README's commands, but if
 it is missing (or fails on a line) :func:`tag` raises :class:`Unavailable` and the callers say
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tangshi.duizhang.classes import classify
-from tangshi.hanzi import converter
+from tangshi.hanzi import s2t_aligned
 
 
 _LOCK = threading.Lock()  # one parse at a time: the server checks from several threads
@@ -56,16 +56,10 @@ def available() -> bool:
     return True
 
 
-def _traditional(line: str) -> str:
-    """``line`` in traditional characters, char for char (a phrase rule that changes the length is undone)."""
-    out = converter("s2t").convert(line)
-    return out if len(out) == len(line) else "".join(converter("s2t").convert(c)[:1] or c for c in line)
-
-
 @lru_cache(maxsize=65536)
 def tag(line: str) -> tuple[Token, ...]:
     """``line`` (one line of Han characters) as one :class:`Token` per character."""
-    trad = _traditional(line)
+    trad = s2t_aligned(line)
     try:
         with _LOCK:
             words = [(w.form, w.upos, w.xpos) for w in _model()(trad)[1:]]

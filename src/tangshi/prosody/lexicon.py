@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from tangshi.hanzi import HAN_CHAR, converter
+from tangshi.hanzi import HAN_CHAR, converter, s2t_aligned
 
 FORMAT = "tangshi-pingshui/1"
 P, Z = 1, 2  # tone bits: a character's tone mask is P, Z, P|Z (ambiguous) or 0 (unknown)
@@ -131,18 +131,12 @@ def to_traditional(text: str, simplified: bool | None = None) -> str:
     lex = load()
     if simplified is None:
         simplified = looks_simplified(text, lex)
-    converted = converter("s2t").convert(text) if simplified else ""  # whole text: phrases pick 發/髮
-    if len(converted) != len(text):
-        converted = "".join(_one_char(converter("s2t").convert(c), c) for c in text)
+    converted = s2t_aligned(text, phrases=simplified)  # simplified text whole: phrases pick 發/髮
     out = []
     for orig, conv in zip(text, converted):
         keep_orig = (not simplified and lex.lookup(orig)) or not lex.lookup(conv)
         out.append(orig if keep_orig else conv)
     return "".join(out)
-
-
-def _one_char(converted: str, orig: str) -> str:
-    return converted if len(converted) == 1 else orig
 
 
 def coverage(texts: Iterable[str]) -> tuple[float, Counter]:
