@@ -271,9 +271,9 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
             if mode == PLAIN and FORM_BY_NAME[form].n_lines != 8:
                 continue  # no 对仗 bias to take away
             progress(f"{form}: {mode}")
-            k = 0 if mode == PLAIN else k  # the same titles and seed as the title mode: only the bias differs
-            reqs = mode_requests(mode, real, cfg.poems if mode in ("title", PLAIN) else cfg.per_mode, poet.vocab)
-            poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + 1000 * k)]
+            like_title = mode in ("title", PLAIN)  # PLAIN: the title mode's titles and seed, only the bias differs
+            reqs = mode_requests(mode, real, cfg.poems if like_title else cfg.per_mode, poet.vocab)
+            poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + (0 if mode == PLAIN else 1000 * k))]
             gen = [p.lines for p in poems]
             titles = [r.get("title", "") for r in reqs]
             result["generated"][form][mode] = _figures(

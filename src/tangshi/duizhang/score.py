@@ -67,7 +67,7 @@ def credits(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[float, boo
     assert len(a) == len(b), "a couplet's lines have one length"
     n = len(a)
     out = []
-    for i, (x, y) in enumerate(zip(a, b)):
+    for x, y in zip(a, b):
         if x.cls == y.cls and x.cls in STRONG:
             out.append((1.0, True))
         elif x.cls == y.cls and x.cls not in GENERIC:

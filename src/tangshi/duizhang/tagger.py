@@ -27,11 +27,9 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class Token:
-    """One character of a line: the word it belongs to (``word``: index in the line, ``start``: the
-    word's first position) and the word's tags."""
+    """One character of a line, with the first position of its word (``start``) and the word's tags."""
 
     char: str
-    word: int
     start: int
     upos: str
     xpos: str
@@ -67,12 +65,10 @@ def tag(line: str) -> tuple[Token, ...]:
         raise
     except Exception as err:  # the parser's own failures on odd input
         raise Unavailable(f"the tagger failed on {line}: {type(err).__name__}: {err}") from None
-    out: list[Token] = []
-    for k, (form, upos, xpos) in enumerate(words):
-        cls = classify(form[:1], upos, xpos)
-        start = len(out)
-        out.extend(Token(line[start + j] if start + j < len(line) else ch, k, start, upos, xpos, cls)
-                   for j, ch in enumerate(form))
-    if len(out) != len(line):
+    if sum(len(form) for form, _, _ in words) != len(line):
         raise Unavailable(f"the tagger's words do not cover {line} character for character")
+    out: list[Token] = []
+    for form, upos, xpos in words:
+        cls, start = classify(form[:1], upos, xpos), len(out)
+        out.extend(Token(line[start + j], start, upos, xpos, cls) for j in range(len(form)))
     return tuple(out)

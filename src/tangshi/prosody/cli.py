@@ -67,14 +67,14 @@ def _read(text: str) -> str:
 
 def handler(args: argparse.Namespace) -> int:
     """Check the poem, print the report, return 0 (follows the rules) or 1 (breaks one)."""
+    from tangshi.duizhang import available
     from tangshi.prosody.checker import check
     from tangshi.prosody.render import render_report, use_colour
 
     req = CheckRequest(_read(args.text), mode=args.mode)
     report = check(req.text, req.mode, duizhang=True)
-    unscored = {c.reason for c in report.duizhang if c.result is None and "not installed" in c.reason}
-    for reason in unscored:  # one warning: the poem is still checked
-        print(f"tangshi: warning: 对仗 not scored: {reason}", file=sys.stderr)
+    if report.duizhang and not available():  # one warning: the poem is still checked
+        print(f"tangshi: warning: 对仗 not scored: {report.duizhang[0].reason}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -93,7 +93,7 @@ function drawIssues(report) {
 }
 
 // 对仗 (a note, never an error): each couplet of a 律诗, its verdict and its aligned pairs;
-// pointing at a couplet marks its lines, and each pair's two characters carry the pair's class
+// pointing at a couplet marks its two lines in the poem above
 function drawDuizhang(report) {
   const box = el("section", "duizhang");
   box.append(el("h3", "duizhang-title", "对仗"));
