@@ -43,8 +43,7 @@ import torch.nn.functional as F
 from tangshi import metrics
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import dynasty_id, encode_title, form_id
-from tangshi.duizhang.bias import STRENGTH as PARALLEL_STRENGTH
-from tangshi.duizhang.bias import ParallelBias
+from tangshi.duizhang.bias import ParallelBias, strength as parallel_strength
 from tangshi.mood import mood_id
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
@@ -157,7 +156,6 @@ class Decoder:
         penalty = REPEAT_PENALTY[form.name] if cfg.repeat_penalty is None else cfg.repeat_penalty
         if cfg.beam and cfg.repeat_penalty is None:
             penalty *= BEAM_PENALTY
-        parallel = PARALLEL_STRENGTH.get(form.name, 0.0) if cfg.parallelism is None else cfg.parallelism
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:
@@ -189,10 +187,13 @@ class Decoder:
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 bias = rep.bias(penalty, REDUPLICATION) if given is None else None
-                if bias is not None and parallel and self.parallel.applies(form.n_lines, line):
+                parallel = parallel_strength(form.name, form.n_lines, line, cfg.parallelism)
+                if bias is not None and parallel:
                     bias += self.parallel.bias(parallel, out[:, line - 1, pos].numpy(),
                                                out[:, line - 1, pos - 1].numpy() if pos else None,
-                                               out[:, line, pos - 1].numpy() if pos else None)
+                                               out[:, line, pos - 1].numpy() if pos else None,
+                                               used=rep.uses > 0,
+                                               logp=np.where(allowed.numpy(), guided.float().numpy(), -np.inf))
                 if cfg.beam:
                     biased = guided + torch.from_numpy(bias) if bias is not None else guided
                     idx, tokens, score = beam_step(score, biased, allowed, groups, DIVERSITY)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tangshi.duizhang.bias import ANSWER_LINES, ParallelBias, credit_rows
+from tangshi.duizhang import bias as bias_module
+from tangshi.duizhang.bias import ANSWER_LINES, FREE_LINES, STRENGTH, ParallelBias, credit_rows, strength
 from tangshi.duizhang.classes import CLASSES, GENERIC
 from tangshi.duizhang.table import load
 
@@ -48,10 +49,33 @@ def test_reduplication_answers_reduplication():
     assert b[1, idx["白"]] == 1.5  # no 叠字 above: the class alone
 
 
-@pytest.mark.parametrize("n_lines, line, ok", [(8, 3, True), (8, 5, True), (8, 1, False), (8, 7, False),
-                                               (8, 2, False), (4, 3, False)])
-def test_applies_to_middle_couplets_of_lvshi_only(n_lines, line, ok):
-    assert ParallelBias(CHARS).applies(n_lines, line) is ok and ANSWER_LINES == (3, 5)
+@pytest.mark.parametrize("n_lines, line, sign", [(8, 3, 1), (8, 5, 1), (8, 1, -1), (8, 7, -1), (8, 2, 0),
+                                                 (8, 0, 0), (4, 3, 0), (4, 1, 0)])
+def test_strength_by_line(n_lines, line, sign, monkeypatch):
+    """+β in the middle couplets' 对句, −γ in the first and last ones', nothing elsewhere or in 绝句."""
+    monkeypatch.setitem(bias_module.FREEDOM, "五言律诗", 0.5)
+    s = strength("五言律诗", n_lines, line, None)
+    assert s == {1: STRENGTH["五言律诗"], -1: -0.5, 0: 0.0}[sign] and ANSWER_LINES == (3, 5) and FREE_LINES == (1, 7)
+    assert strength("五言律诗", n_lines, line, 0.0) == 0.0  # parallelism 0 turns both off
+    if sign == 1:
+        assert strength("五言律诗", n_lines, line, 2.0) == 2.0  # the request overrides β
+    assert strength("五言绝句", n_lines, line, None) == 0.0
+
+
+def test_used_characters_and_the_tail_get_no_favour(monkeypatch):
+    pb = ParallelBias(CHARS)
+    idx = {c: i for i, c in enumerate(CHARS)}
+    above = np.array([idx["山"], idx["山"]])
+    used = np.zeros((2, len(CHARS)), dtype=bool)
+    used[0, idx["江"]] = True  # row 0 already wrote 江
+    b = pb.bias(2.0, above, None, None, used=used)
+    assert b[0, idx["江"]] == 0.0 and b[1, idx["江"]] == 2.0 and b[0, idx["花"]] == 1.0
+    logp = np.zeros((2, len(CHARS)), dtype=np.float32)
+    logp[1, idx["江"]] = -(bias_module.WINDOW + 1)  # far below the likeliest: the tail stays the tail
+    b = pb.bias(2.0, above, None, None, logp=logp)
+    assert b[0, idx["江"]] == 2.0 and b[1, idx["江"]] == 0.0
+    neg = pb.bias(-0.5, above, None, None, used=used)  # the counter-bias of the free couplets
+    assert neg[0, idx["江"]] == -0.5 and neg[0, idx["花"]] == -0.25 and neg[0, idx["來"]] == 0.0
 
 
 def test_bias_makes_middle_couplets_pair_and_keeps_the_rules(poet):

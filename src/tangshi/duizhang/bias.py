@@ -9,10 +9,20 @@ with m the credit of :mod:`.score` at the class level (1 for the same class, ½ 
 part of speech, 0 otherwise; a class-less or 名物 出句 character gives no bias) and ``class`` the
 character's usual class (:mod:`.table`). Where the 出句 doubles a character (a 叠字 at j−1, j), the
 character just written gets +β too, so 叠字 answers 叠字. The 出句's own character is not
-favoured: the same character on both sides of a couplet is a fault of 对仗, not an answer. β (nats, :data:`STRENGTH`) is set by
-measurement (docs/duizhang.md) and ``parallelism`` in a write request overrides it; 0 turns it off.
+favoured: the same character on both sides of a couplet is a fault of 对仗, not an answer; nor is
+any character the poem already uses (the bias must not buy parallelism with repetition). And the
+bias only reorders what the model finds plausible: a candidate more than :data:`WINDOW` nats below
+the likeliest one gets none, so a rare word of the right class is not pulled out of the tail.
+β (nats, :data:`STRENGTH`) is set by measurement (docs/duizhang.md) and ``parallelism`` in a write
+request overrides it; 0 turns it off.
 The bias is added to the log-probabilities before sampling, after the rules' masks are taken: it
-encourages, it never forces — the tones are still the masks' to decide. 首联 and 尾联 are free.
+encourages, it never forces — the tones are still the masks' to decide.
+
+The 首联 and 尾联 are free: real poets pair them less often (a 五律's 首联 about two times in
+five, a 七律's one in four, a 尾联 one in five). Left alone, the poet pairs its 首联 more often
+than that; so in the 对句 of the first and last couplets (lines 2 and 8) the same bias enters with
+the opposite sign, −γ (:data:`FREEDOM`, set by measurement as β is), which keeps them no more
+parallel than real ones. ``parallelism`` 0 turns both off.
 """
 from __future__ import annotations
 
@@ -22,7 +32,22 @@ from tangshi.duizhang.classes import CLASSES, COARSE, GENERIC
 from tangshi.duizhang.table import load
 
 STRENGTH = {"五言律诗": 0.75, "七言律诗": 1.25}  # β per form (nats): bench/duizhang_sweep.py, docs/duizhang.md
+FREEDOM = {"五言律诗": 0.0, "七言律诗": 0.0}  # γ per form (nats) in the 首联 and 尾联 (same sources)
+AVOID_USED = True  # no favour for characters the poem already uses
+WINDOW: float | None = 3.0  # nats below the likeliest candidate that may still be favoured (None: all)
 ANSWER_LINES = (3, 5)  # 0-based: the 对句 of the 颔联 and the 颈联
+FREE_LINES = (1, 7)  # 0-based: the 对句 of the 首联 and the 尾联
+
+
+def strength(form: str, n_lines: int, line: int, parallelism: float | None) -> float:
+    """The bias's signed strength on ``line`` (0-based) of a ``form`` poem of ``n_lines``: +β in
+    the middle couplets' 对句, −γ in the first and last ones', 0 elsewhere and outside 律诗.
+    ``parallelism`` overrides β (None: :data:`STRENGTH`); 0 turns the bias off."""
+    if n_lines != 8 or form not in STRENGTH or parallelism == 0:
+        return 0.0
+    if line in ANSWER_LINES:
+        return STRENGTH[form] if parallelism is None else parallelism
+    return -FREEDOM[form] if line in FREE_LINES else 0.0
 
 
 def credit_rows() -> np.ndarray:
@@ -46,17 +71,20 @@ class ParallelBias:
         self.cls = np.array([index.get(table.get(c, ""), len(CLASSES)) for c in chars])  # (V,) class id
         self.rows = credit_rows()[:, self.cls]  # (K + 1, V): m(k, class(v)) for each 出句 class k
 
-    def applies(self, n_lines: int, line: int) -> bool:
-        """Is ``line`` (0-based) of a poem of ``n_lines`` the 对句 of a middle couplet of a 律诗?"""
-        return n_lines == 8 and line in ANSWER_LINES
-
     def bias(self, strength: float, above: np.ndarray, above_prev: np.ndarray | None,
-             prev: np.ndarray | None) -> np.ndarray:
+             prev: np.ndarray | None, used: np.ndarray | None = None,
+             logp: np.ndarray | None = None) -> np.ndarray:
         """(B, V) float32 nats for position j of the 对句: ``above`` (B,) the 出句's tokens at j,
-        ``above_prev`` and ``prev`` (B,) the 出句's and this line's tokens at j − 1 (None at j = 0)."""
+        ``above_prev`` and ``prev`` (B,) the 出句's and this line's tokens at j − 1 (None at j = 0);
+        ``used`` (B, V) bool, characters the poem already uses; ``logp`` (B, V) the model's
+        log-probabilities, −inf where the rules forbid, for the :data:`WINDOW`."""
         out = strength * self.rows[self.cls[above]]  # (B, V)
         out[np.arange(len(above)), above] = 0.0  # the 出句's own character answers nothing (合掌 is a fault)
-        if above_prev is not None and prev is not None:
+        if used is not None and AVOID_USED and strength > 0:
+            out[used] = 0.0  # nor does a character the poem already has
+        if logp is not None and WINDOW is not None:
+            out[logp < logp.max(axis=1, keepdims=True) - np.float32(WINDOW)] = 0.0  # the tail stays the tail
+        if above_prev is not None and prev is not None and strength > 0:
             rows = np.flatnonzero(above_prev == above)  # the 出句 doubles here: answer with a 叠字
             out[rows, prev[rows]] += np.float32(strength)
         return out

@@ -67,7 +67,7 @@ def duizhang(lines: list[str]) -> tuple[Couplet, ...]:
 
 def summary(poems: list[list[str]]) -> dict[str, float]:
     """对仗 figures over ``poems`` (lists of lines): the share of middle couplets called parallel
-    (``dz_middle``) and of first and last ones (``dz_outer``); over the middle couplets, the mean
+    (``dz_middle``) and of first and last ones (``dz_outer``; apart, ``dz_first`` and ``dz_last``); over the middle couplets, the mean
     score, the part-of-speech agreement and the noun-class agreement (``dz_score``, ``dz_pos``,
     ``dz_nouns``). Empty when no poem is a scoreable shape or the tagger is unavailable."""
     middle, outer = [], []
@@ -79,6 +79,9 @@ def summary(poems: list[list[str]]) -> dict[str, float]:
         return {}
     mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
     nouns = [r.nouns for r in middle if r.nouns is not None]
+    first = [cs[0].result.parallel for cs in map(duizhang, poems) if cs and cs[0].result is not None]
+    last = [cs[-1].result.parallel for cs in map(duizhang, poems) if cs and cs[-1].result is not None]
     return {"dz_middle": mean([r.parallel for r in middle]), "dz_outer": mean([r.parallel for r in outer]),
+            "dz_first": mean(first), "dz_last": mean(last),
             "dz_score": mean([r.score for r in middle]), "dz_pos": mean([r.pos for r in middle]),
             "dz_nouns": mean(nouns)}

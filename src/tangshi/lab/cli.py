@@ -12,8 +12,8 @@ from tangshi.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``lab`` with its sub-subcommands ``gradients`` and ``long-range``."""
-    lab = subparsers.add_parser("lab", help="diagnostics for learners: gradient flow, long-range memory",
+    """Add ``lab`` with its sub-subcommands ``gradients``, ``long-range`` and ``tune``."""
+    lab = subparsers.add_parser("lab", help="diagnostics for learners: gradient flow, long-range memory, tuning",
                                 description=__doc__.splitlines()[0])
     sub = lab.add_subparsers(dest="lab_command", metavar="DIAGNOSTIC", required=True)
 
@@ -37,6 +37,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lr.add_argument("--seed", type=int, default=0, help="seed for data and init (default: %(default)s)")
     lr.set_defaults(func=_long_range)
 
+    from tangshi.lab.tune import TuneConfig  # light: dataclasses only until run() is called
+
+    d = TuneConfig()
+    tune = sub.add_parser("tune", help="learning rate × iterations on a small character model of the corpus")
+    tune.add_argument("--out", type=Path, default=Path("tune.png"), help="PNG to write (default: %(default)s)")
+    tune.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
+    tune.add_argument("--lrs", default=",".join(f"{x:g}" for x in d.lrs),
+                      help="comma-separated learning rates, one run each (default: %(default)s)")
+    tune.add_argument("--steps", type=int, default=d.steps, help="iterations per run (default: %(default)s)")
+    tune.add_argument("--poems", type=int, default=d.poems,
+                      help="training poems: the first N of the built data set's regulated ones (default: %(default)s)")
+    tune.add_argument("--cell", default=d.cell, help="rnn, lstm or gru (default: %(default)s)")
+    tune.add_argument("--seed", type=int, default=d.seed, help="seed for init and batches (default: %(default)s)")
+    tune.set_defaults(func=_tune)
+
 
 def _positive(name: str, value: int, least: int = 1) -> int:
     if value < least:
@@ -53,6 +68,26 @@ def parse_distances(text: str) -> tuple[int, ...]:
         if not p.isdigit() or int(p) < 1:
             raise InputError(f"--distances: {p!r} is not a positive integer")
     return tuple(int(p) for p in parts)
+
+
+LIMITS = {"steps": 20000, "poems": 100000, "lrs": 12}  # what one ``lab tune`` may ask for
+
+
+def parse_lrs(text: str) -> tuple[float, ...]:
+    """'1e-3,1e-2' -> (0.001, 0.01); each a positive finite number, at most LIMITS['lrs'] of them."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or len(parts) > LIMITS["lrs"]:
+        raise InputError(f"--lrs needs 1 to {LIMITS['lrs']} comma-separated learning rates; got {text!r}")
+    out = []
+    for p in parts:
+        try:
+            x = float(p)
+        except ValueError:
+            x = float("nan")
+        if not 0 < x < 100:  # NaN fails too
+            raise InputError(f"--lrs: {p!r} is not a learning rate (a number above 0 and below 100)")
+        out.append(x)
+    return tuple(out)
 
 
 def _check_png(path: Path) -> Path:
@@ -73,6 +108,31 @@ def _gradients(args: argparse.Namespace) -> int:
         print(report.to_json({"gradient_norms": norms, "clipping": clipping, "png": str(out)}))
     else:
         print(report.gradients_table(norms, clipping))
+        print(f"wrote {out}")
+    return 0
+
+
+def _tune(args: argparse.Namespace) -> int:
+    out = _check_png(args.out)
+    from tangshi.nn import LAYERS
+
+    if args.cell not in LAYERS:
+        raise InputError(f"--cell must be one of {', '.join(LAYERS)}; got {args.cell!r}")
+    for name in ("steps", "poems"):
+        if not 1 <= getattr(args, name) <= LIMITS[name]:
+            raise InputError(f"--{name} must be between 1 and {LIMITS[name]}; got {getattr(args, name)}")
+    import dataclasses
+
+    from tangshi.lab import plots, report, tune
+
+    cfg = dataclasses.replace(tune.TuneConfig(), lrs=parse_lrs(args.lrs), steps=args.steps, poems=args.poems,
+                              cell=args.cell, seed=args.seed)
+    result = tune.run(cfg)
+    plots.plot_tune(result, out)
+    if args.json:
+        print(report.to_json({**result, "png": str(out)}))
+    else:
+        print(report.tune_table(result))
         print(f"wrote {out}")
     return 0
 

@@ -87,6 +87,53 @@ def plot_long_range(result: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def plot_tune(result: dict, path: Path) -> Path:
+    """Three panels: training loss per step, one line per η (× where the guard stopped a run);
+    validation loss against iterations (● at each run's best); best validation loss against η."""
+    plt = _pyplot()
+    fig, (a, b, c) = plt.subplots(1, 3, figsize=(16, 4.6))
+    cfg, chance, runs = result["config"], result["chance"], result["runs"]
+    colors = plt.get_cmap("viridis")
+    top = chance + 1.5
+    for i, (key, r) in enumerate(runs.items()):
+        color = colors(i / max(1, len(runs) - 1))
+        loss = r["train_loss"]
+        k = 10  # a running mean over k steps, so the lines read through the batch noise
+        smooth = [sum(loss[max(0, j - k + 1): j + 1]) / len(loss[max(0, j - k + 1): j + 1]) for j in range(len(loss))]
+        label = f"η = {key}" + (f" (stopped at step {r['diverged_at']})" if r["diverged_at"] else "")
+        a.plot(range(1, len(smooth) + 1), [min(x, top) if math.isfinite(x) else top for x in smooth], color=color,
+               label=label)
+        steps, values = zip(*r["valid"])
+        if r["diverged_at"]:
+            a.plot([r["diverged_at"]], [top], marker="x", markersize=10, color=color)
+        else:
+            b.plot(steps, values, color=color, marker=".", markersize=3, label=f"η = {key}")
+            b.plot([r["best_step"]], [r["best_valid"]], marker="o", markersize=8, color=color)
+    for ax in (a, b):
+        ax.axhline(chance, color="gray", linestyle="--", linewidth=1, label=f"ln V = {chance:.2f} (knows nothing)")
+        ax.set_ylim(top=top + 0.2)
+        ax.legend(fontsize=8)
+        ax.grid(True, alpha=0.3)
+    a.set(xlabel="iteration (Adam step)", ylabel="training loss, nats per character",
+          title=f"(a) Training loss per learning rate η\n{cfg['cell'].upper()} {cfg['emb']}→{cfg['hidden']}, batch "
+                f"{cfg['batch']}, {result['train_poems']} poems, clip {cfg['clip']:g}")
+    b.set(xlabel="iteration", ylabel=f"validation loss ({result['valid_poems']} poems)",
+          title="(b) Validation loss against iterations\n● lowest: more steps stop helping there")
+    alive = [(r["lr"], r["best_valid"]) for r in runs.values() if not r["diverged_at"]]
+    if alive:
+        c.plot(*zip(*alive), marker="o", color="tab:blue", label="best validation loss")
+    dead = [r["lr"] for r in runs.values() if r["diverged_at"]]
+    if dead:
+        c.plot(dead, [top] * len(dead), "x", markersize=10, color="tab:red", label="diverged (guard)")
+    c.axhline(chance, color="gray", linestyle="--", linewidth=1, label="ln V")
+    c.set_xscale("log")
+    c.set(xlabel="learning rate η (log scale)", ylabel="best validation loss",
+          title=f"(c) Too low: slow. Too high: diverges.\n{cfg['steps']} iterations each, seed {cfg['seed']}")
+    c.legend(fontsize=8)
+    c.grid(True, alpha=0.3)
+    return _save(fig, path)
+
+
 def _save(fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

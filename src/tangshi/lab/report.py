@@ -46,6 +46,30 @@ def long_range_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def tune_table(result: dict) -> str:
+    """One row per learning rate, then what the sweep advises."""
+    lines = [f"{'lr':>8} {'diverged at':>12} {'train loss':>11} {'best valid (step)':>19} {'final valid':>12} {'s':>6}"]
+    for key, r in result["runs"].items():
+        tail = r["train_loss"][-20:]
+        train = sum(tail) / len(tail) if tail and r["diverged_at"] is None else float("nan")
+        best = f"{r['best_valid']:.3f} ({r['best_step']})"
+        lines.append(f"{key:>8} {str(r['diverged_at'] or '-'):>12} {train:>11.3f} {best:>19} "
+                     f"{r['final_valid']:>12.3f} {r['seconds']:>6}")
+    a, cfg = result["advice"], result["config"]
+    lines.append(f"losses in nats per character; ln V = {result['chance']:.2f} for V = {result['vocab']}; "
+                 f"{result['train_poems']} training, {result['valid_poems']} validation poems")
+    if a["best_lr"] is None:
+        lines.append("every learning rate diverged: try smaller ones")
+        return "\n".join(lines)
+    lines.append(f"best learning rate: {a['best_lr']:g}; diverged: {', '.join(a['diverged']) or 'none'}; "
+                 f"too low (slow): {', '.join(a['too_low']) or 'none'}; "
+                 f"too high (overshooting): {', '.join(a['too_high']) or 'none'}")
+    lines.append(f"at {a['best_lr']:g}, {a['enough_steps']} of {cfg['steps']} iterations came within "
+                 f"{cfg['plateau']:g} nats of the best validation loss"
+                 + ("; after its best the validation loss rose again (memorising the slice)" if a["overfits"] else ""))
+    return "\n".join(lines)
+
+
 def to_json(data: dict) -> str:
     """JSON with non-finite floats as null (NaN and inf are not JSON)."""
     return json.dumps(_finite(data), indent=2)
