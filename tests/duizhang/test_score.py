@@ -120,3 +120,13 @@ def test_cli_check_shows_duizhang(capsys):
     assert main(["check", "--json", poem]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [c["parallel"] for c in data["duizhang"]][1:] == [True, True, False]
+
+
+def test_summary_counts_first_and_last_couplets_apart():
+    """《旅夜书怀》 pairs its 首联, not its 尾联; 《春望》 pairs neither: the 首联 rate ½, the 尾联 0."""
+    from tangshi.duizhang import summary
+
+    chunwang_first = duizhang(CHUNWANG)[0].result.parallel
+    s = summary([LVYE, CHUNWANG])
+    assert s["dz_first"] == (1 + chunwang_first) / 2 and s["dz_last"] == 0.0
+    assert s["dz_outer"] == (s["dz_first"] + s["dz_last"]) / 2 and s["dz_middle"] == 1.0

@@ -32,7 +32,7 @@ from tangshi.duizhang.classes import CLASSES, COARSE, GENERIC
 from tangshi.duizhang.table import load
 
 STRENGTH = {"五言律诗": 0.75, "七言律诗": 1.25}  # β per form (nats): bench/duizhang_sweep.py, docs/duizhang.md
-FREEDOM = {"五言律诗": 0.0, "七言律诗": 0.0}  # γ per form (nats) in the 首联 and 尾联 (same sources)
+FREEDOM = {"五言律诗": 0.5, "七言律诗": 0.25}  # γ per form (nats) in the 首联 and 尾联 (same sources)
 AVOID_USED = True  # no favour for characters the poem already uses
 WINDOW: float | None = 3.0  # nats below the likeliest candidate that may still be favoured (None: all)
 ANSWER_LINES = (3, 5)  # 0-based: the 对句 of the 颔联 and the 颈联
