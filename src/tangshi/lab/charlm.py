@@ -30,7 +30,7 @@ from torch import Tensor, nn
 import tangshi.nn as tnn
 
 BOUNDARY = "\n"  # starts and ends every body
-PAD = ""  # id 0, never predicted
+PAD = ""  # id 0: padding, never a target
 
 
 def body(lines: tuple[str, ...] | list[str]) -> str:
@@ -40,8 +40,8 @@ def body(lines: tuple[str, ...] | list[str]) -> str:
 
 @dataclass(frozen=True)
 class CharVocab:
-    """The characters of a slice, most frequent first, after the pad (0) and the boundary (1);
-    characters outside it read as the boundary's neighbour ``unk`` (2)."""
+    """The characters of a slice, most frequent first, after the pad (0), the boundary (1) and
+    □ (2), which stands for any character outside the slice."""
 
     chars: tuple[str, ...]
 

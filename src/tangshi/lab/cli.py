@@ -96,6 +96,18 @@ def _check_png(path: Path) -> Path:
     return path
 
 
+def _emit(as_json: bool, result: dict, png: Path, table) -> int:  # type: ignore[no-untyped-def]
+    """Print ``result`` as JSON (with the PNG's path) or as ``table(result)`` and where the PNG went."""
+    from tangshi.lab import report
+
+    if as_json:
+        print(report.to_json({**result, "png": str(png)}))
+    else:
+        print(table(result))
+        print(f"wrote {png}")
+    return 0
+
+
 def _gradients(args: argparse.Namespace) -> int:
     out = _check_png(args.out)
     length, hidden = _positive("length", args.length, 2), _positive("hidden", args.hidden)
@@ -104,12 +116,8 @@ def _gradients(args: argparse.Namespace) -> int:
     norms = gradients.gradient_norms(length=length, hidden=hidden, seed=args.seed)
     clipping = gradients.clipping_run(seed=args.seed)
     plots.plot_gradients(norms, clipping, out)
-    if args.json:
-        print(report.to_json({"gradient_norms": norms, "clipping": clipping, "png": str(out)}))
-    else:
-        print(report.gradients_table(norms, clipping))
-        print(f"wrote {out}")
-    return 0
+    return _emit(args.json, {"gradient_norms": norms, "clipping": clipping}, out,
+                 lambda r: report.gradients_table(r["gradient_norms"], r["clipping"]))
 
 
 def _tune(args: argparse.Namespace) -> int:
@@ -129,12 +137,7 @@ def _tune(args: argparse.Namespace) -> int:
                               cell=args.cell, seed=args.seed)
     result = tune.run(cfg)
     plots.plot_tune(result, out)
-    if args.json:
-        print(report.to_json({**result, "png": str(out)}))
-    else:
-        print(report.tune_table(result))
-        print(f"wrote {out}")
-    return 0
+    return _emit(args.json, result, out, report.tune_table)
 
 
 def _long_range(args: argparse.Namespace) -> int:
@@ -144,9 +147,4 @@ def _long_range(args: argparse.Namespace) -> int:
 
     result = long_range.run(distances=distances, steps=steps, seed=args.seed)
     plots.plot_long_range(result, out)
-    if args.json:
-        print(report.to_json({**result, "png": str(out)}))
-    else:
-        print(report.long_range_table(result))
-        print(f"wrote {out}")
-    return 0
+    return _emit(args.json, result, out, report.long_range_table)
