@@ -5,7 +5,7 @@ decoding defaults otherwise) at each repetition penalty, and prints the judge sc
 characters used twice per poem and distinct-2 — the figures the shipping rule weighs — so a
 candidate poet's decoding can be retuned before it is compared with the shipped one.
 
-    python bench/repeat_penalty.py --model bench/candidates/tangshi-lstm-2x512-cpu
+    python bench/repeat_penalty.py --model /tmp/newmodel   # a candidate, shipped there by scripts/ship_model.py
     python bench/repeat_penalty.py            # the shipped poet, for the same table
 """
 from __future__ import annotations
