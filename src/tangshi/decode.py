@@ -176,6 +176,7 @@ class Decoder:
         tokens = torch.full((B,), self.vocab.bos, dtype=torch.long)
         out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         for line in range(form.n_lines):
+            parallel = parallel_strength(form.name, form.n_lines, line, cfg.parallelism)  # 对仗: ±nats, 0 off
             for pos in range(form.n_chars):
                 slots = self._slots(cons, pats, line, pos, len(rows) // B)
                 logits, state = self.step(tokens.repeat(len(rows) // B), forms, state, keys, states, mask,
@@ -187,7 +188,6 @@ class Decoder:
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 bias = rep.bias(penalty, REDUPLICATION) if given is None else None
-                parallel = parallel_strength(form.name, form.n_lines, line, cfg.parallelism)
                 if bias is not None and parallel:
                     bias += self.parallel.bias(parallel, out[:, line - 1, pos].numpy(),
                                                out[:, line - 1, pos - 1].numpy() if pos else None,

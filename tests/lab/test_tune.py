@@ -43,6 +43,13 @@ def test_more_iterations_stop_helping_on_a_small_slice(result: dict) -> None:
     assert a["overfits"] and a["enough_steps"] <= good["best_step"]
 
 
+def test_cell_names_match_the_layers() -> None:
+    from tangshi.lab.cli import CELL_TYPES
+    from tangshi.nn import LAYERS
+
+    assert CELL_TYPES == tuple(LAYERS)
+
+
 def test_same_start_for_every_rate(result: dict) -> None:
     starts = {r["valid"][0][1] for r in result["runs"].values()}
     assert len(starts) == 1  # same initial weights: the rates alone differ
@@ -76,9 +83,9 @@ def test_cli_writes_png_and_json(fixture_home: Path, tmp_path: Path, capsys, mon
     (["--lrs", "0"], "'0' is not a learning rate"),
     (["--lrs", "nan"], "'nan' is not a learning rate"),
     (["--lrs", ","], "--lrs needs 1 to 12"),
-    (["--steps", "0"], "--steps must be between 1 and 20000"),
-    (["--poems", "100001"], "--poems must be between 1 and 100000"),
-    (["--cell", "tcn"], "--cell must be one of"),
+    (["--steps", "0"], "--steps must be an integer in 1..20000"),
+    (["--poems", "100001"], "--poems must be an integer in 1..100000"),
+    (["--cell", "tcn"], "unknown --cell 'tcn'; choose one of: rnn, lstm, gru"),
     (["--out", "t.svg"], "--out must name a .png file"),
 ])
 def test_user_mistakes_are_one_line_exit_2(argv: list[str], message: str, capsys) -> None:

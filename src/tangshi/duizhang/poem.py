@@ -67,20 +67,23 @@ def duizhang(lines: list[str]) -> tuple[Couplet, ...]:
 
 def summary(poems: list[list[str]]) -> dict[str, float]:
     """对仗 figures over ``poems`` (lists of lines): the share of middle couplets called parallel
-    (``dz_middle``) and of first and last ones (``dz_outer``; apart, ``dz_first`` and ``dz_last``); over the middle couplets, the mean
-    score, the part-of-speech agreement and the noun-class agreement (``dz_score``, ``dz_pos``,
-    ``dz_nouns``). Empty when no poem is a scoreable shape or the tagger is unavailable."""
-    middle, outer = [], []
+    (``dz_middle``) and of first and last ones (``dz_outer``; apart, ``dz_first`` and
+    ``dz_last``); over the middle couplets, the mean score, the part-of-speech agreement and the
+    noun-class agreement (``dz_score``, ``dz_pos``, ``dz_nouns``). Empty when no poem is a scoreable shape or the tagger is unavailable."""
+    middle, outer, first, last = [], [], [], []
     for lines in poems:
-        for c in duizhang(lines):
+        couplets = duizhang(lines)
+        for c in couplets:
             if c.result is not None:
                 (middle if c.middle else outer).append(c.result)
+        if couplets and couplets[0].result is not None:
+            first.append(couplets[0].result.parallel)
+        if couplets and couplets[-1].result is not None:
+            last.append(couplets[-1].result.parallel)
     if not middle:
         return {}
     mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
     nouns = [r.nouns for r in middle if r.nouns is not None]
-    first = [cs[0].result.parallel for cs in map(duizhang, poems) if cs and cs[0].result is not None]
-    last = [cs[-1].result.parallel for cs in map(duizhang, poems) if cs and cs[-1].result is not None]
     return {"dz_middle": mean([r.parallel for r in middle]), "dz_outer": mean([r.parallel for r in outer]),
             "dz_first": mean(first), "dz_last": mean(last),
             "dz_score": mean([r.score for r in middle]), "dz_pos": mean([r.pos for r in middle]),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -44,6 +44,10 @@ class CharVocab:
     □ (2), which stands for any character outside the slice."""
 
     chars: tuple[str, ...]
+    index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {c: i for i, c in enumerate(self.chars)})
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> "CharVocab":
@@ -54,8 +58,8 @@ class CharVocab:
         return len(self.chars)
 
     def encode(self, text: str) -> list[int]:
-        index = {c: i for i, c in enumerate(self.chars)}
-        return [1] + [index.get(ch, 2) for ch in text] + [1]
+        """``text`` between two boundary marks, as ids (□ for a character outside the slice)."""
+        return [1] + [self.index.get(ch, 2) for ch in text] + [1]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tangshi.errors import InputError
+from tangshi.errors import InputError, choice_error, require_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,6 +71,7 @@ def parse_distances(text: str) -> tuple[int, ...]:
 
 
 LIMITS = {"steps": 20000, "poems": 100000, "lrs": 12}  # what one ``lab tune`` may ask for
+CELL_TYPES = ("rnn", "lstm", "gru")  # tangshi.nn.LAYERS' keys, named here so flags are checked without torch
 
 
 def parse_lrs(text: str) -> tuple[float, ...]:
@@ -122,13 +123,10 @@ def _gradients(args: argparse.Namespace) -> int:
 
 def _tune(args: argparse.Namespace) -> int:
     out = _check_png(args.out)
-    from tangshi.nn import LAYERS
-
-    if args.cell not in LAYERS:
-        raise InputError(f"--cell must be one of {', '.join(LAYERS)}; got {args.cell!r}")
+    if args.cell not in CELL_TYPES:
+        raise choice_error("--cell", args.cell, CELL_TYPES)
     for name in ("steps", "poems"):
-        if not 1 <= getattr(args, name) <= LIMITS[name]:
-            raise InputError(f"--{name} must be between 1 and {LIMITS[name]}; got {getattr(args, name)}")
+        require_in(f"--{name}", getattr(args, name), 1, LIMITS[name])
     import dataclasses
 
     from tangshi.lab import plots, report, tune
