@@ -7,6 +7,7 @@ share of probability the rules keep), the judge score and distinct-2 of title-mo
 characters used twice per poem, and the share of poems passing the default check in every mode.
 
     python bench/compare_models.py --new runs/big/best [--old DIR] [--poems 100] [--per-mode 40] [--out DIR]
+        [--repeat-penalty 七绝=2.5 …]   # the same decoder override for both
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from pathlib import Path
 FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗")
 
 
-def run_eval(model: str | None, out: Path, poems: int, per_mode: int) -> subprocess.Popen:
+def run_eval(model: str | None, out: Path, poems: int, per_mode: int, penalties: list[str]) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "tangshi.cli", "eval", "--json", "--poems", str(poems), "--per-mode", str(per_mode)]
+    cmd += [f"--repeat-penalty={p}" for p in penalties]
     if model:
         cmd += ["--model", model]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}  # torch reads it at start: one thread each
@@ -47,13 +49,15 @@ def main() -> None:
     ap.add_argument("--poems", type=int, default=100)
     ap.add_argument("--per-mode", type=int, default=40)
     ap.add_argument("--out", type=Path, default=Path("docs/results"), help="where both results are kept")
+    ap.add_argument("--repeat-penalty", action="append", default=[], metavar="FORM=NATS",
+                    help="passed to `tangshi eval` for both models, e.g. 七绝=2.5 (repeatable)")
     ap.add_argument("--reuse-old", action="store_true", help="keep the old model's result already in --out")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     paths = {"old": args.out / "compare-models-old.json", "new": args.out / "compare-models-new.json"}
     t0 = time.perf_counter()
     todo = (("new", args.new),) if args.reuse_old and paths["old"].is_file() else (("old", args.old), ("new", args.new))
-    jobs = {k: run_eval(m, paths[k], args.poems, args.per_mode) for k, m in todo}
+    jobs = {k: run_eval(m, paths[k], args.poems, args.per_mode, args.repeat_penalty) for k, m in todo}
     for k, job in jobs.items():
         if job.wait() != 0:
             sys.exit(f"compare_models.py: tangshi eval of the {k} model failed (exit {job.returncode})")

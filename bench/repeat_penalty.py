@@ -7,6 +7,7 @@ candidate poet's decoding can be retuned before it is compared with the shipped 
 
     python bench/repeat_penalty.py --model /tmp/newmodel   # a candidate, shipped there by scripts/ship_model.py
     python bench/repeat_penalty.py            # the shipped poet, for the same table
+    python bench/repeat_penalty.py --forms 五言绝句 七言律诗   # some forms only
 """
 from __future__ import annotations
 
@@ -22,18 +23,22 @@ from tangshi.evaluate import generate, mode_requests
 from tangshi.judge import Judge
 from tangshi.poet import Poet
 
-GRID = {"五言律诗": (2.5, 3.0, 3.5), "七言绝句": (2.0, 2.5, 3.0)}  # the two forms where the candidate repeated more
+GRID = {"五言绝句": (2.0, 2.5, 3.0), "七言绝句": (2.0, 2.5, 3.0), "五言律诗": (2.5, 3.0, 3.5),
+        "七言律诗": (2.0, 2.5, 3.0)}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="checkpoint directory (default: the shipped model)")
     ap.add_argument("--titles", type=int, default=150, help="valid titles per form (default: %(default)s)")
+    ap.add_argument("--forms", nargs="+", choices=tuple(GRID), default=tuple(GRID),
+                    help="the forms to probe (default: all four)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
     out = {}
-    for form, penalties in GRID.items():
+    for form in args.forms:
+        penalties = GRID[form]
         real = [p for p in valid if p.form == form]
         for pen in penalties:
             reqs = [{**r, "repeat_penalty": pen} for r in mode_requests("title", real, args.titles, poet.vocab)]

@@ -50,10 +50,18 @@ class EvalConfig:
     seed: int = 0
     split: str = "test"
     judge: str | None = None  # a judge checkpoint directory (default: the shipped one)
+    # (form, nats) pairs overriding the decoder's measured repetition penalty in every mode of that form
+    repeat_penalty: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         from tangshi.errors import choice_error, require_in
+        from tangshi.request import WriteRequest, resolve_form, spec
 
+        pairs = tuple((resolve_form(f).name, float(v)) for f, v in self.repeat_penalty)
+        lim = spec(WriteRequest, "repeat_penalty")  # the request's own range: one home for it
+        for _, v in pairs:
+            require_in("--repeat-penalty", v, lim.lo, lim.hi, integer=False)
+        object.__setattr__(self, "repeat_penalty", pairs)
         require_in("--poems", self.poems, 1, 100_000)
         require_in("--per-mode", self.per_mode, 1, 100_000)
         require_in("--seed", self.seed, 0, 2**63 - 1)
@@ -227,12 +235,15 @@ def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
     return [{"title": p.title[:TITLE_MAX], "beam": 4} for p in _cycle(real, k)]
 
 
-def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1) -> list[list]:
-    """The poems of each request (traditional script), at default settings; unseeded requests in one batch."""
+def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
+             repeat_penalty: float | None = None) -> list[list]:
+    """The poems of each request (traditional script), at default settings — or the given repetition
+    penalty where a request names none; unseeded requests in one batch."""
     from tangshi.poet import TitleIgnored
     from tangshi.request import WriteRequest
 
-    reqs = [WriteRequest(form=form, script="traditional", n=n, **r) for r in requests]
+    extra = {} if repeat_penalty is None else {"repeat_penalty": repeat_penalty}
+    reqs = [WriteRequest(form=form, script="traditional", n=n, **{**extra, **r}) for r in requests]
     with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
         warnings.simplefilter("ignore", TitleIgnored)
         out = poet.write_batch(reqs, seed=seed)
@@ -273,7 +284,8 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
             progress(f"{form}: {mode}")
             like_title = mode in ("title", PLAIN)  # PLAIN: the title mode's titles and seed, only the bias differs
             reqs = mode_requests(mode, real, cfg.poems if like_title else cfg.per_mode, poet.vocab)
-            poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + (0 if mode == PLAIN else 1000 * k))]
+            poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + (0 if mode == PLAIN else 1000 * k),
+                                              repeat_penalty=dict(cfg.repeat_penalty).get(form))]
             gen = [p.lines for p in poems]
             titles = [r.get("title", "") for r in reqs]
             result["generated"][form][mode] = _figures(
@@ -289,7 +301,8 @@ def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
     out = {}
     for how, extra in (("sample", {}), ("beam", {"beam": 8})):
         reqs = [{**r, **extra} for r in mode_requests("title", real, cfg.per_mode, poet.vocab)]
-        lists = [[p.lines for p in ps] for ps in generate(poet, form, reqs, cfg.seed + 7, n=NBEST)]
+        lists = [[p.lines for p in ps] for ps in generate(poet, form, reqs, cfg.seed + 7, n=NBEST,
+                                                          repeat_penalty=dict(cfg.repeat_penalty).get(form))]
         apart = [all(metrics.lines_apart(a, b) >= 2 for i, a in enumerate(ps) for b in ps[i + 1:]) for ps in lists]
         out[how] = {"lists": len(lists), "spread": sum(metrics.spread(ps) for ps in lists) / len(lists),
                     "apart": sum(apart) / len(apart)}
@@ -358,7 +371,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.poet import Poet
 
     cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed, split=args.split,
-                     judge=args.judge)  # checked before loading
+                     judge=args.judge, repeat_penalty=tuple(args.repeat_penalty))  # checked before loading
     poet, dataset = Poet.load(args.model), load_dataset()
     try:
         judge = Judge.load(cfg.judge)
@@ -376,6 +389,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _form_value(text: str) -> tuple[str, float]:
+    """``七绝=2.5`` → ("七绝", 2.5); the form and the range are checked by EvalConfig."""
+    form, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return form.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected FORM=NATS (e.g. 七绝=2.5), not {text!r}") from None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``eval``."""
     d = EvalConfig()
@@ -387,6 +411,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"generated poems per form for each other mode (default: {d.per_mode})")
     p.add_argument("--split", default=d.split, help=f"valid or test (default: {d.split})")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed of the generation")
+    p.add_argument("--repeat-penalty", type=_form_value, action="append", default=[], metavar="FORM=NATS",
+                   help="the repetition penalty of one form in every mode, e.g. 七绝=2.5 (repeatable; default:"
+                        " the decoder's measured one)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--markdown", action="store_true", help="print the table in markdown (the model card's)")
     p.set_defaults(func=run)

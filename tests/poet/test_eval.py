@@ -87,3 +87,25 @@ def test_constrained_perplexity_renormalises_over_the_rules(tiny_model, fixture_
     han = torch.tensor([[t >= 0 and is_han(vocab.chars[t]) for t in row] for row in targets.tolist()])
     plain = math.exp(float(-lp[han].mean()))
     assert c["五言律诗"]["ppl"] < plain
+
+
+def test_eval_repeat_penalty_overrides_one_form(tiny_model, fixture_home, monkeypatch, capsys) -> None:
+    """``--repeat-penalty 五绝=…`` reaches every 五绝 request and no other form's; bad values exit 2."""
+    monkeypatch.setenv("TANGSHI_HOME", str(fixture_home))
+    runs = {}
+    for pen in ("0", "10"):
+        assert main(["eval", "--model", str(tiny_model), "--poems", "6", "--per-mode", "2", "--json",
+                     f"--repeat-penalty=五绝={pen}"]) == 0
+        runs[pen] = json.loads(capsys.readouterr().out)
+    assert runs["10"]["config"]["repeat_penalty"] == [["五言绝句", 10.0]]
+    free, strict = (runs[p]["generated"]["五言绝句"]["title"] for p in ("0", "10"))
+    assert strict["repeats"] == 0 and strict["repeats"] <= free["repeats"]  # 10 nats: no character twice
+    assert runs["0"]["generated"]["七言绝句"] == runs["10"]["generated"]["七言绝句"]  # the other forms untouched
+    for bad in ("六绝=2", "五绝=99", "五绝"):
+        try:
+            code = main(["eval", "--model", str(tiny_model), "--poems", "1", f"--repeat-penalty={bad}"])
+        except SystemExit as stop:  # argparse's own usage error
+            code = stop.code
+        assert code == 2, bad
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err, err
