@@ -237,13 +237,21 @@ def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
 
 def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
              repeat_penalty: float | None = None) -> list[list]:
-    """The poems of each request (traditional script), at default settings — or the given repetition
-    penalty where a request names none; unseeded requests in one batch."""
+    """The poems of each request (traditional script), at default settings; unseeded requests in one
+    batch. ``repeat_penalty`` stands in for the decoder's table value of the form where a request names
+    none (beam search scaled by BEAM_PENALTY, as the table's value is)."""
+    from tangshi.decode import BEAM_PENALTY
     from tangshi.poet import TitleIgnored
-    from tangshi.request import WriteRequest
+    from tangshi.request import WriteRequest, spec
 
-    extra = {} if repeat_penalty is None else {"repeat_penalty": repeat_penalty}
-    reqs = [WriteRequest(form=form, script="traditional", n=n, **{**extra, **r}) for r in requests]
+    top = spec(WriteRequest, "repeat_penalty").hi  # the scaled value stays in the request's range
+
+    def penalised(r: dict) -> dict:
+        if repeat_penalty is None or "repeat_penalty" in r:
+            return r
+        return {**r, "repeat_penalty": min(top, repeat_penalty * (BEAM_PENALTY if r.get("beam") else 1.0))}
+
+    reqs = [WriteRequest(form=form, script="traditional", n=n, **penalised(r)) for r in requests]
     with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
         warnings.simplefilter("ignore", TitleIgnored)
         out = poet.write_batch(reqs, seed=seed)
