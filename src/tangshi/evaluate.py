@@ -68,6 +68,10 @@ class EvalConfig:
         if self.split not in ("valid", "test"):
             raise choice_error("split", self.split, ("valid", "test"))
 
+    def penalty(self, form: str) -> float | None:
+        """The repetition penalty asked for ``form`` (a full name), or None: the decoder's own."""
+        return dict(self.repeat_penalty).get(form)
+
 
 def perplexity(model, vocab, poems, empty_titles: bool) -> dict[str, float]:
     """Per-form perplexity of the real poems, teacher-forced, titles kept or blanked."""
@@ -239,8 +243,8 @@ def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
              repeat_penalty: float | None = None) -> list[list]:
     """The poems of each request (traditional script), at default settings; unseeded requests in one
     batch. ``repeat_penalty`` stands in for the decoder's table value of the form where a request names
-    none (beam search scaled by BEAM_PENALTY, as the table's value is)."""
-    from tangshi.decode import BEAM_PENALTY
+    none (so beam search scales it as it scales the table's)."""
+    from tangshi.decode import table_penalty
     from tangshi.poet import TitleIgnored
     from tangshi.request import WriteRequest, spec
 
@@ -249,7 +253,7 @@ def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
     def penalised(r: dict) -> dict:
         if repeat_penalty is None or "repeat_penalty" in r:
             return r
-        return {**r, "repeat_penalty": min(top, repeat_penalty * (BEAM_PENALTY if r.get("beam") else 1.0))}
+        return {**r, "repeat_penalty": min(top, table_penalty(form, r.get("beam", 0), {form: repeat_penalty}))}
 
     reqs = [WriteRequest(form=form, script="traditional", n=n, **penalised(r)) for r in requests]
     with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
@@ -293,7 +297,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
             like_title = mode in ("title", PLAIN)  # PLAIN: the title mode's titles and seed, only the bias differs
             reqs = mode_requests(mode, real, cfg.poems if like_title else cfg.per_mode, poet.vocab)
             poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + (0 if mode == PLAIN else 1000 * k),
-                                              repeat_penalty=dict(cfg.repeat_penalty).get(form))]
+                                              repeat_penalty=cfg.penalty(form))]
             gen = [p.lines for p in poems]
             titles = [r.get("title", "") for r in reqs]
             result["generated"][form][mode] = _figures(
@@ -310,7 +314,7 @@ def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
     for how, extra in (("sample", {}), ("beam", {"beam": 8})):
         reqs = [{**r, **extra} for r in mode_requests("title", real, cfg.per_mode, poet.vocab)]
         lists = [[p.lines for p in ps] for ps in generate(poet, form, reqs, cfg.seed + 7, n=NBEST,
-                                                          repeat_penalty=dict(cfg.repeat_penalty).get(form))]
+                                                          repeat_penalty=cfg.penalty(form))]
         apart = [all(metrics.lines_apart(a, b) >= 2 for i, a in enumerate(ps) for b in ps[i + 1:]) for ps in lists]
         out[how] = {"lists": len(lists), "spread": sum(metrics.spread(ps) for ps in lists) / len(lists),
                     "apart": sum(apart) / len(apart)}
@@ -401,11 +405,12 @@ def _form_value(text: str) -> tuple[str, float]:
     """``七绝=2.5`` → ("七绝", 2.5); the form and the range are checked by EvalConfig."""
     form, sep, value = text.partition("=")
     try:
-        if not sep:
-            raise ValueError
-        return form.strip(), float(value)
+        nats = float(value) if sep else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected FORM=NATS (e.g. 七绝=2.5), not {text!r}") from None
+        nats = None
+    if nats is None:
+        raise argparse.ArgumentTypeError(f"expected FORM=NATS (e.g. 七绝=2.5), not {text!r}")
+    return form.strip(), nats
 
 
 def register(sub: argparse._SubParsersAction) -> None:
