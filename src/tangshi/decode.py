@@ -60,14 +60,14 @@ REPEAT_PENALTY = {"五言绝句": 2.0, "七言绝句": 2.0, "五言律诗": 2.5,
 REDUPLICATION = -2.0  # nats for doubling the character just placed into a 叠字 (instead of the penalty)
 BEAM_PENALTY = 1.25   # beam search seeks likely text, which repeats more: the penalty times this there
 DIVERSITY = 2.0       # nats a token costs a beam group per earlier group that chose it at the same step
+PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
+REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
 
 
 def table_penalty(form: str, beam: int, table: dict[str, float] = REPEAT_PENALTY) -> float:
     """The measured repetition penalty of ``form`` (a full name) when a request names none: the
     table's value, times BEAM_PENALTY under beam search."""
     return table[form] * (BEAM_PENALTY if beam else 1.0)
-PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
-REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
 
 
 @dataclass(frozen=True)
