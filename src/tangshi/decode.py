@@ -55,7 +55,7 @@ from tangshi.sampler import beam_step, sample
 
 # Set by measurement (docs/quality.md, bench/quality_sweep.py); not request fields.
 # The repetition penalty per form (nats per earlier use) that brings each form's repetition to
-# real poems' rate; a request's repeat_penalty overrides it.
+# real poems' rate; a model may ship its own (model_penalties), a request's repeat_penalty overrides both.
 REPEAT_PENALTY = {"五言绝句": 2.0, "七言绝句": 2.0, "五言律诗": 2.5, "七言律诗": 2.0}
 REDUPLICATION = -2.0  # nats for doubling the character just placed into a 叠字 (instead of the penalty)
 BEAM_PENALTY = 1.25   # beam search seeks likely text, which repeats more: the penalty times this there
@@ -70,6 +70,27 @@ def table_penalty(form: str, beam: int, table: dict[str, float] = REPEAT_PENALTY
     return table[form] * (BEAM_PENALTY if beam else 1.0)
 
 
+def model_penalties(header: dict) -> dict[str, float]:
+    """The repetition penalty per form for a model: :data:`REPEAT_PENALTY`, where the model's header
+    (``decoding.repeat_penalty``, written by ``scripts/ship_model.py`` from a measurement on valid
+    titles, bench/repeat_penalty.py) names its own. Each value is checked against the request's range."""
+    from tangshi.errors import CheckpointError
+    from tangshi.request import WriteRequest, spec
+
+    own = (header.get("decoding") or {}).get("repeat_penalty") or {}
+    lim = spec(WriteRequest, "repeat_penalty")
+    if not isinstance(own, dict):
+        raise CheckpointError(f"model header: decoding.repeat_penalty must map forms to nats, not {own!r}")
+    for form, nats in own.items():
+        if form not in REPEAT_PENALTY:
+            raise CheckpointError(f"model header: decoding.repeat_penalty names form {form!r};"
+                                  f" valid: {', '.join(REPEAT_PENALTY)}")
+        if isinstance(nats, bool) or not isinstance(nats, (int, float)) or not lim.lo <= nats <= lim.hi:
+            raise CheckpointError(f"model header: decoding.repeat_penalty[{form}] = {nats!r};"
+                                  f" expected nats in [{lim.lo}, {lim.hi}]")
+    return REPEAT_PENALTY | {f: float(v) for f, v in own.items()}
+
+
 @dataclass(frozen=True)
 class DecodeConfig:
     """How to decode: the decoding fields of a validated :class:`~tangshi.request.WriteRequest`
@@ -82,7 +103,7 @@ class DecodeConfig:
     beam: int               # 0: sample; W: grouped beam search of width W (n groups)
     n: int
     seed: int | None
-    repeat_penalty: float | None  # nats per earlier use of a character (None: REPEAT_PENALTY[form])
+    repeat_penalty: float | None  # nats per earlier use of a character (None: the model's table, model_penalties)
     parallelism: float | None  # β of the 对仗 bias (None: tangshi.duizhang.bias.STRENGTH[form]; 0: none)
     guidance: float         # γ of title guidance; 0: the model's own distribution
     candidates: int         # rows sampled, of which rank_score keeps the best n
@@ -135,11 +156,15 @@ def rank_score(c: Candidate) -> float:
 class Decoder:
     """Holds a model, its vocabulary and the prosody tables; decodes batches of poems."""
 
-    def __init__(self, model: PoemModel, vocab: Vocab, precision: str = "auto") -> None:
+    def __init__(self, model: PoemModel, vocab: Vocab, precision: str = "auto",
+                 penalties: dict[str, float] | None = None) -> None:
+        """``penalties``: the repetition penalty per form (full names) when a request names none
+        (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`model_penalties`)."""
         from tangshi.prosody.constraints import VocabProsody
         from tangshi.stepper import Stepper
 
         self.model, self.vocab = model.eval(), vocab
+        self.penalties = dict(penalties or REPEAT_PENALTY)
         self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.stepper)
         self.prosody = VocabProsody.from_vocab(vocab.chars)
         hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])
@@ -159,7 +184,7 @@ class Decoder:
         """
         B = len(pats)
         g = generator(cfg.seed)
-        penalty = table_penalty(form.name, cfg.beam) if cfg.repeat_penalty is None else cfg.repeat_penalty
+        penalty = table_penalty(form.name, cfg.beam, self.penalties) if cfg.repeat_penalty is None else cfg.repeat_penalty
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:

@@ -401,7 +401,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _form_value(text: str) -> tuple[str, float]:
+def form_value(text: str) -> tuple[str, float]:
     """``七绝=2.5`` → ("七绝", 2.5); the form and the range are checked by EvalConfig."""
     form, sep, value = text.partition("=")
     try:
@@ -424,7 +424,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"generated poems per form for each other mode (default: {d.per_mode})")
     p.add_argument("--split", default=d.split, help=f"valid or test (default: {d.split})")
     p.add_argument("--seed", type=int, default=d.seed, help="random seed of the generation")
-    p.add_argument("--repeat-penalty", type=_form_value, action="append", default=[], metavar="FORM=NATS",
+    p.add_argument("--repeat-penalty", type=form_value, action="append", default=[], metavar="FORM=NATS",
                    help="the repetition penalty of one form in every mode, e.g. 七绝=2.5 (repeatable; default:"
                         " the decoder's measured one)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")

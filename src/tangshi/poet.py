@@ -67,9 +67,9 @@ class Poet:
     """A loaded model, ready to write; see :meth:`write`."""
 
     def __init__(self, model, vocab, header: dict, precision: str = "auto") -> None:
-        from tangshi.decode import Decoder
+        from tangshi.decode import Decoder, model_penalties
 
-        self.decoder = Decoder(model, vocab, precision)
+        self.decoder = Decoder(model, vocab, precision, model_penalties(header))
         self.vocab, self.header = vocab, header
 
     @classmethod

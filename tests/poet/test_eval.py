@@ -113,7 +113,6 @@ def test_eval_repeat_penalty_overrides_one_form(tiny_model, fixture_home, monkey
 
 def test_a_penalty_override_at_the_table_value_changes_nothing(tiny_model) -> None:
     """Overriding with the decoder's own value writes the very same poems, in sampling and in beam search."""
-    from tangshi.decode import REPEAT_PENALTY
     from tangshi.evaluate import generate
     from tangshi.poet import Poet
 
@@ -121,5 +120,5 @@ def test_a_penalty_override_at_the_table_value_changes_nothing(tiny_model) -> No
     reqs = [{"title": "山中"}, {"title": "秋夜", "beam": 4}, {"title": "江上", "repeat_penalty": 0.5}]
     for form in ("五言绝句", "七言律诗"):
         plain = [[p.text for p in ps] for ps in generate(poet, form, reqs, 3)]
-        same = [[p.text for p in ps] for ps in generate(poet, form, reqs, 3, repeat_penalty=REPEAT_PENALTY[form])]
+        same = [[p.text for p in ps] for ps in generate(poet, form, reqs, 3, repeat_penalty=poet.decoder.penalties[form])]
         assert plain == same
