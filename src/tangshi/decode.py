@@ -17,6 +17,8 @@ character step the next-character distribution is shaped by:
   and never a character three times;
 - **对仗** (:mod:`tangshi.duizhang.bias`): in the 对句 of a 律诗's 颔联 and 颈联, a bias toward
   characters of the class of the 出句's character above (encouraged, never forced);
+- **mood** (:mod:`tangshi.mood.bias`): for a poem asked for a mood, a bias toward the words of
+  that mood's lexicon, until the poem states it (encouraged, never forced);
 - **forced characters**: an acrostic's line heads and a given first line (续写); after a given
   line with a big 拗, the 平 of the next line that rescues it (对句相救).
 
@@ -45,6 +47,7 @@ from tangshi.corpus.vocab import Vocab
 from tangshi.data import dynasty_id, encode_title, form_id
 from tangshi.duizhang.bias import ParallelBias, strength as parallel_strength
 from tangshi.mood import mood_id
+from tangshi.mood.bias import STRENGTH as MOOD_STRENGTH, MoodBias
 from tangshi.hanzi import is_han
 from tangshi.model import PoemModel
 from tangshi.prosody.constraints import PATTERNS
@@ -110,6 +113,7 @@ class DecodeConfig:
     rhyme: str | None       # a 平 group's lexicon name (一東 …); None: the first rhyme fixes it
     dynasty: str            # 唐 or 宋 (tangshi.corpus.clean.DYNASTIES); fed only to a model trained on several
     mood: str | None        # tangshi.mood.MOODS; fed only to a model trained with moods (None: "none")
+    mood_strength: float | None  # β of the mood bias (None: tangshi.mood.bias.STRENGTH; 0: the condition alone)
 
     @classmethod
     def of(cls, req: WriteRequest) -> "DecodeConfig":
@@ -171,6 +175,7 @@ class Decoder:
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
         self.parallel = ParallelBias(vocab.chars)  # 对仗 in the middle couplets of a 律诗
+        self.mood = MoodBias(vocab.chars)  # the requested mood's words
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
@@ -197,6 +202,7 @@ class Decoder:
         if self.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
             moods = torch.zeros_like(forms)
             moods[:B] = mood_id(cfg.mood)
+        mood = (MOOD_STRENGTH if cfg.mood_strength is None else cfg.mood_strength) if cfg.mood else 0.0
         cons = self._constraints(pats, cfg)
         rep = Repetition(B, len(self.vocab), list(forced.values()))
         groups = _groups(B, cfg.n) if cfg.beam else []
@@ -217,12 +223,17 @@ class Decoder:
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 bias = rep.bias(penalty, REDUPLICATION) if given is None else None
-                if bias is not None and parallel:
-                    bias += self.parallel.bias(parallel, out[:, line - 1, pos].numpy(),
-                                               out[:, line - 1, pos - 1].numpy() if pos else None,
-                                               out[:, line, pos - 1].numpy() if pos else None,
-                                               used=rep.uses > 0,
-                                               logp=np.where(allowed.numpy(), guided.float().numpy(), -np.inf))
+                if bias is not None and (parallel or mood):
+                    used = rep.uses > 0  # (B, V): neither bias favours a character the poem has
+                    masked = np.where(allowed.numpy(), guided.float().numpy(), -np.inf)  # (B, V)
+                    if parallel:
+                        bias += self.parallel.bias(parallel, out[:, line - 1, pos].numpy(),
+                                                   out[:, line - 1, pos - 1].numpy() if pos else None,
+                                                   out[:, line, pos - 1].numpy() if pos else None,
+                                                   used=used, logp=masked)
+                    toward = self.mood.bias(cfg.mood, mood, used, masked) if mood else None
+                    if toward is not None:
+                        bias += toward
                 if cfg.beam:
                     biased = guided + torch.from_numpy(bias) if bias is not None else guided
                     idx, tokens, score = beam_step(score, biased, allowed, groups, DIVERSITY)

@@ -145,6 +145,9 @@ class WriteRequest:
                           choices=tuple(DYNASTIES))
     mood: str | None = _field(None, "the mood (情感): " + ", ".join(f"{m} {ENGLISH[m]}" for m in MOODS)
                               + " (either script); default: none", choices=MOODS)
+    mood_strength: float | None = _field(None, "with a mood: how strongly (nats) the lines are steered to the"
+                                               " mood's words; 0 = by the model's mood condition alone;"
+                                               " default: measured", lo=0.0, hi=5.0)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -205,7 +208,7 @@ class WriteRequest:
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
         return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
-                self.repeat_penalty, self.rhyme, self.dynasty, self.mood)
+                self.repeat_penalty, self.parallelism, self.rhyme, self.dynasty, self.mood, self.mood_strength)
 
     @property
     def rows(self) -> int:
