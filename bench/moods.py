@@ -122,7 +122,7 @@ def main() -> None:
     reader = None
     if args.held_out:
         pushed, reader = halves(load())
-        poet.decoder.mood = MoodBias(poet.vocab.chars, pushed)
+        poet.decoder.mood_bias = MoodBias(poet.vocab.chars, pushed)
     t0 = time.perf_counter()
     result = {"model": poet.name, "split": args.split, "titles": args.titles, "forms": list(FORMS),
               "held_out": args.held_out, **run(poet, Judge.load(), titles_of(args.titles, args.split), strengths,

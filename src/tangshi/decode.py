@@ -175,7 +175,7 @@ class Decoder:
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
         self.parallel = ParallelBias(vocab.chars)  # 对仗 in the middle couplets of a 律诗
-        self.mood = MoodBias(vocab.chars)  # the requested mood's words
+        self.mood_bias = MoodBias(vocab.chars)  # the requested mood's words
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
@@ -189,7 +189,8 @@ class Decoder:
         """
         B = len(pats)
         g = generator(cfg.seed)
-        penalty = table_penalty(form.name, cfg.beam, self.penalties) if cfg.repeat_penalty is None else cfg.repeat_penalty
+        penalty = cfg.repeat_penalty if cfg.repeat_penalty is not None else \
+            table_penalty(form.name, cfg.beam, self.penalties)
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
         if contrast is None:
@@ -202,7 +203,7 @@ class Decoder:
         if self.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
             moods = torch.zeros_like(forms)
             moods[:B] = mood_id(cfg.mood)
-        mood = (MOOD_STRENGTH if cfg.mood_strength is None else cfg.mood_strength) if cfg.mood else 0.0
+        mood_beta = (MOOD_STRENGTH if cfg.mood_strength is None else cfg.mood_strength) if cfg.mood else 0.0
         cons = self._constraints(pats, cfg)
         rep = Repetition(B, len(self.vocab), list(forced.values()))
         groups = _groups(B, cfg.n) if cfg.beam else []
@@ -223,7 +224,7 @@ class Decoder:
                 if rescue and (line, pos) in rescue and cons is not None:
                     allowed = self._rescue(allowed, [p in rescue[(line, pos)] for p in pats], cfg)
                 bias = rep.bias(penalty, REDUPLICATION) if given is None else None
-                if bias is not None and (parallel or mood):
+                if bias is not None and (parallel or mood_beta):
                     used = rep.uses > 0  # (B, V): neither bias favours a character the poem has
                     masked = np.where(allowed.numpy(), guided.float().numpy(), -np.inf)  # (B, V)
                     if parallel:
@@ -231,7 +232,7 @@ class Decoder:
                                                    out[:, line - 1, pos - 1].numpy() if pos else None,
                                                    out[:, line, pos - 1].numpy() if pos else None,
                                                    used=used, logp=masked)
-                    toward = self.mood.bias(cfg.mood, mood, used, masked) if mood else None
+                    toward = self.mood_bias.bias(cfg.mood, mood_beta, used, masked) if mood_beta else None
                     if toward is not None:
                         bias += toward
                 if cfg.beam:

@@ -17,11 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_a_header_without_penalties_keeps_the_table() -> None:
     assert model_penalties({}) == REPEAT_PENALTY
-    assert model_penalties({"decoding": {"repeat_penalty": {"七言绝句": 2.5}}}) == REPEAT_PENALTY | {"七言绝句": 2.5}
+    own = {"decoding": {"repeat_penalty": {"七言绝句": 2.5}}}
+    assert model_penalties(own) == REPEAT_PENALTY | {"七言绝句": 2.5}
 
 
-@pytest.mark.parametrize("bad", [{"六言绝句": 2.0}, {"七言绝句": -1.0}, {"七言绝句": 99.0}, {"七言绝句": "2"},
-                                 {"七言绝句": True}, ["七言绝句", 2.0]])
+@pytest.mark.parametrize("bad", [{"六言绝句": 2.0}, {"七言绝句": -1.0}, {"七言绝句": 99.0},
+                                 {"七言绝句": "2"}, {"七言绝句": True}, ["七言绝句", 2.0]])
 def test_a_bad_penalty_in_a_header_is_one_clear_error(bad) -> None:
     with pytest.raises(CheckpointError, match="decoding.repeat_penalty"):
         model_penalties({"decoding": {"repeat_penalty": bad}})
@@ -42,7 +43,8 @@ def test_the_decoder_writes_with_the_models_own_penalty(tiny_model: Path, tmp_pa
 
     plain = Poet.load(tiny_model)
     own = Poet.load(_with_penalties(tiny_model, tmp_path / "own", {"五言绝句": 10.0}))
-    assert own.decoder.penalties["五言绝句"] == 10.0 and own.decoder.penalties["七言律诗"] == REPEAT_PENALTY["七言律诗"]
+    assert own.decoder.penalties["五言绝句"] == 10.0
+    assert own.decoder.penalties["七言律诗"] == REPEAT_PENALTY["七言律诗"]
     for seed in range(3):
         mine = own.write(form="五绝", title="山中", seed=seed)[0]
         asked = plain.write(form="五绝", title="山中", seed=seed, repeat_penalty=10.0)[0]
