@@ -36,6 +36,7 @@ CASES = {
     "unknown dynasty": (["write", "--dynasty", "元"], None, "unknown dynasty"),
     "dynasty the model lacks": (["write", "--dynasty", "宋"], None, "trained on 唐 poems only"),
     "unknown mood": (["write", "--mood", "乐"], None, "unknown mood '乐'; choose one of: 喜 (joy)"),
+    "mood strength too strong": (["write", "--mood", "闲", "--mood-strength", "9"], None, "mood_strength must be"),
     "argparse: not an int": (["write", "-n", "abc"], None, "invalid int value"),
     "argparse: unknown flag": (["write", "--colour", "red"], None, "unrecognized arguments"),
     "argparse: unknown command": (["compose"], None, "invalid choice"),
