@@ -70,6 +70,37 @@ def main() -> None:
         print(f"{f:<6}{cells}")
     summary = {k: {f: res[k][f] for f in FORMS} for k in res}
     print(json.dumps(summary, ensure_ascii=False))
+    print(markdown(res))
+    failed = verdict(res)
+    print("the shipping rule: " + ("met in every form" if not failed else "not met — " + "; ".join(failed)))
+
+
+LABELS = {"ppl": "test perplexity with titles", "ppl_rules": "perplexity under the rules (constrained)",
+          "kept": "the rules' share of its probability, real poems", "judge": "judge score, title mode",
+          "distinct_2": "distinct-2, title mode", "repeats": "characters used twice per poem, title mode",
+          "pass_min": "poems passing the default check, worst mode"}
+
+
+def markdown(res: dict) -> str:
+    """Old beside new, one row per figure, the four forms in each cell (the model card's table)."""
+    rows = ["| figure (五绝 / 七绝 / 五律 / 七律) | the old poet | the new poet |", "|---|---|---|"]
+    for k, label in LABELS.items():
+        cells = [" / ".join(f"{res[m][f][k]:.3f}" if k != "ppl" and k != "ppl_rules" else f"{res[m][f][k]:.1f}"
+                            for f in FORMS) for m in ("old", "new")]
+        rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
+
+
+def verdict(res: dict) -> list[str]:
+    """Where the new poet fails the shipping rule (MODEL_CARD.md): lower perplexity with titles and a
+    better (lower) judge score, no more repetition, every mode passing, in every form."""
+    out = []
+    for f in FORMS:
+        old, new = res["old"][f], res["new"][f]
+        out += [f"{f}: {what}" for what, bad in (
+            ("perplexity not lower", new["ppl"] >= old["ppl"]), ("judge not better", new["judge"] >= old["judge"]),
+            ("repeats more", new["repeats"] > old["repeats"]), ("a mode below 100%", new["pass_min"] < 1.0)) if bad]
+    return out
 
 
 if __name__ == "__main__":

@@ -116,7 +116,9 @@ assert all(ok)
 #
 # The title enters through the encoder (chapter 4): the same seed, two titles, two poems.
 # The mood (喜 悲 愁 闲 壮 思, `tangshi/mood`) enters like the form, as an embedding added to every
-# input — for a model trained with it. A model trained without says so, in one line:
+# input — for a model trained with it — and, since that weak label alone hardly steers, as a bias
+# toward the mood's words while decoding (`tangshi/mood/bias.py`, docs/conditions.md). A model
+# trained without says so, in one line:
 
 # %%
 for title in ("送别", "边塞"):
