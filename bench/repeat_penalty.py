@@ -8,6 +8,12 @@ candidate poet's decoding can be retuned before it is compared with the shipped 
     python bench/repeat_penalty.py --model /tmp/newmodel   # a candidate, shipped there by scripts/ship_model.py
     python bench/repeat_penalty.py            # the shipped poet, for the same table
     python bench/repeat_penalty.py --forms 五言绝句 七言律诗   # some forms only
+    python bench/repeat_penalty.py --model DIR --against docs/results/repeat-penalty-shipped.json
+
+``--against`` a reference result (another model's, at the decoder's table values) also prints the
+rule by which a new model's own penalties are chosen (``scripts/ship_model.py --repeat-penalty``):
+per form, the smallest penalty of the grid at which the model repeats no more than the reference
+does at its table value and judges better than it; a form where none does is named.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import sys
 import torch
 
 from tangshi import metrics
+from tangshi.decode import REPEAT_PENALTY
 from tangshi.corpus.build import load_dataset
 from tangshi.evaluate import generate, mode_requests
 from tangshi.judge import Judge
@@ -33,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--titles", type=int, default=150, help="valid titles per form (default: %(default)s)")
     ap.add_argument("--forms", nargs="+", choices=tuple(GRID), default=tuple(GRID),
                     help="the forms to probe (default: all four)")
+    ap.add_argument("--against", help="a reference result (JSON of this script): choose this model's penalties")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
@@ -49,7 +57,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{form} penalty {pen:g}: judge {row['judge']:.3f} repeats {row['repeats']:.3f} "
                   f"distinct-2 {row['distinct_2']:.3f}", file=sys.stderr, flush=True)
     print(json.dumps(out, ensure_ascii=False, indent=1))
+    if args.against:
+        with open(args.against, encoding="utf-8") as f:
+            print(choose(out, json.load(f)), file=sys.stderr)
     return 0
+
+
+def choose(mine: dict, ref: dict) -> str:
+    """The rule of ``--against`` (module docstring), as the flags of scripts/ship_model.py."""
+    flags = []
+    for form, rows in mine.items():
+        base = ref[form][f"{REPEAT_PENALTY[form]:g}"]
+        ok = [float(p) for p, r in rows.items() if r["repeats"] <= base["repeats"] and r["judge"] < base["judge"]]
+        flags.append(f"--repeat-penalty {form}={min(ok):g}" if ok else f"({form}: no penalty of the grid wins)")
+    return " ".join(flags)
 
 
 if __name__ == "__main__":
