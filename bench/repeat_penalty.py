@@ -12,8 +12,10 @@ candidate poet's decoding can be retuned before it is compared with the shipped 
 
 ``--against`` a reference result (another model's, at the decoder's table values) also prints the
 rule by which a new model's own penalties are chosen (``scripts/ship_model.py --repeat-penalty``):
-per form, the smallest penalty of the grid at which the model repeats no more than the reference
-does at its table value and judges better than it; a form where none does is named.
+per form, the smallest penalty of the grid at which the model repeats at most ``--margin`` (0.8)
+times what the reference does at its table value and judges better than it; a form where none
+does is named. The margin is there because the rule is confirmed on other titles (the test split),
+where 150 titles' repetition rates differ by about 0.05 by chance.
 """
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--forms", nargs="+", choices=tuple(GRID), default=tuple(GRID),
                     help="the forms to probe (default: all four)")
     ap.add_argument("--against", help="a reference result (JSON of this script): choose this model's penalties")
+    ap.add_argument("--margin", type=float, default=0.8, help="with --against: the share of the reference's"
+                    " repetition the model may reach (default: %(default)s)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
@@ -59,16 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.against:
         with open(args.against, encoding="utf-8") as f:
-            print(choose(out, json.load(f)), file=sys.stderr)
+            print(choose(out, json.load(f), args.margin), file=sys.stderr)
     return 0
 
 
-def choose(mine: dict, ref: dict) -> str:
+def choose(mine: dict, ref: dict, margin: float = 0.8) -> str:
     """The rule of ``--against`` (module docstring), as the flags of scripts/ship_model.py."""
     flags = []
     for form, rows in mine.items():
         base = ref[form][f"{REPEAT_PENALTY[form]:g}"]
-        ok = [float(p) for p, r in rows.items() if r["repeats"] <= base["repeats"] and r["judge"] < base["judge"]]
+        ok = [float(p) for p, r in rows.items() if r["repeats"] <= margin * base["repeats"] and r["judge"] < base["judge"]]
         flags.append(f"--repeat-penalty {form}={min(ok):g}" if ok else f"({form}: no penalty of the grid wins)")
     return " ".join(flags)
 
