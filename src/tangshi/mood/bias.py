@@ -30,7 +30,7 @@ import numpy as np
 from tangshi.mood import MOODS, mood_id
 from tangshi.mood.tagger import Lexicon, load
 
-STRENGTH = 1.0  # β (nats per unit of lexicon weight): bench/moods.py --sweep, docs/conditions.md
+STRENGTH = 2.0  # β (nats per unit of lexicon weight): bench/moods.py --split valid --strengths, docs/conditions.md
 WINDOW = 3.0    # nats below the likeliest allowed candidate that may still be favoured
 ENOUGH = 6.0    # the poem's distinct lexicon weight for the mood at which the bias stops (3 seeds)
 
