@@ -109,29 +109,27 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
 
     Each real poem that passes the default check, in its pattern and 平 rhyme group
     (tangshi.slots.of_poem), is teacher-forced; at every character the model's distribution is renormalised over the
-    characters the rules allow there (lenient masks: a 多音字 fits either tone; a rhyme position
-    takes its group), as the decoder's masks renormalise it. Punctuation and the end are not
+    characters the rules allow there (tangshi.slotmask: lenient masks, a 多音字 fits either tone; a
+    rhyme position takes its group, or any 平 group at the first rhyme, before the group is known —
+    as the decoder's masks renormalise it). Punctuation and the end are not
     counted. So a model that is told the pattern (rule inputs) and one that is not are compared
     on what the rules leave open. The masks follow the pattern's standard template; where a real
     poem takes a licence the checker accepts (拗救, a 多音字 read in context), its character is
-    ``outside``: the share of such characters (1–4% of real Tang characters), not counted. ``mass``: the mean share of the model's probability that the masks keep.
+    ``outside``: the share of such characters (1–4% of real Tang characters), not counted. ``mass``: the
+    mean share of the model's probability that the masks keep.
     """
     import torch
 
     from tangshi.data import bucket_batches, collate, encode_poems
-    from tangshi.hanzi import is_han
     from tangshi.prosody import check
-    from tangshi.prosody.constraints import VocabProsody
-    from tangshi.slots import of_report, ping_groups, poem_slots
+    from tangshi.slotmask import SlotMask
+    from tangshi.slots import of_report, poem_slots
 
-    vp = VocabProsody.from_vocab(vocab.chars)
-    hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
-    table = torch.stack([vp.may_ping, vp.may_ze, vp.may_ping | vp.may_ze, *vp.rhyme]) & hanzi  # (3 + G, V)
-    group_col = {name: k for k, name in enumerate(vp.group_names)}
+    masks = SlotMask(vocab.chars)
     out = {}
     model.eval()
     for form in REGULATED:
-        kept, classes = [], []
+        kept, slots = [], []
         for p in poems:
             if p.form != form:
                 continue
@@ -139,25 +137,21 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
             pattern, group = of_report(form, report) if report.ok else (None, 0)
             if pattern is None or not group:
                 continue
-            body = vocab.encode(p.body) + [vocab.eos]
-            row = []
-            for tone, _, _, _ in poem_slots(pattern, group, len(body)):  # tone 1 平, 2 仄, 3 free, 4 rhyme
-                row.append(-1 if tone == 0 else tone - 1 if tone < 4 else 3 + group_col[ping_groups()[group - 1]])
             kept.append(p)
-            classes.append(row)
+            slots.append(poem_slots(pattern, group, len(vocab.encode(p.body)) + 1))  # the body and the end
         data = encode_poems(kept, vocab, 128, dynasties=model.cfg.n_dynasties > 0, slots=model.cfg.rule_inputs)
         nll = count = outside = total = kept_mass = 0.0
         with torch.inference_mode():
             for idx in bucket_batches(data, 64, 0, 0, shuffle=False):
                 batch = collate(data, idx, vocab.bos)
                 logp = model.log_probs(batch)  # (B, T, V)
-                cls = torch.full(batch.targets.shape, -1, dtype=torch.long)  # (B, T)
+                asked = torch.zeros(*batch.targets.shape, 4, dtype=torch.long)  # (B, T, 4)
                 for k, i in enumerate(idx):
-                    cls[k, : len(classes[i])] = torch.tensor(classes[i][: batch.targets.shape[1]])
+                    asked[k, : len(slots[i])] = torch.tensor(slots[i][: batch.targets.shape[1]])
+                cls = masks.classes(asked)  # (B, T)
                 char = cls >= 0
-                allowed = table[cls.clamp(min=0)]  # (B, T, V)
-                inside = allowed.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0] & char  # (B, T)
-                log_kept = torch.logsumexp(logp.masked_fill(~allowed, float("-inf")), dim=-1)  # (B, T)
+                inside = masks.allowed(cls).gather(2, batch.targets.clamp(min=0)[..., None])[..., 0] & char  # (B, T)
+                log_kept = masks.log_kept(logp, cls)  # (B, T)
                 picked = logp.gather(2, batch.targets.clamp(min=0)[..., None])[..., 0]
                 nll += float(-(picked - log_kept)[inside].sum())
                 count += float(inside.sum())

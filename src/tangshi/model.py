@@ -23,6 +23,7 @@ This module does no I/O: checkpoints are :mod:`tangshi.checkpoint`'s job.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -31,6 +32,9 @@ from torch import Tensor, nn
 from tangshi import nn as tnn
 from tangshi.errors import InputError, choice_error, require_in
 from tangshi.slots import SIZES as SLOT_SIZES
+
+if TYPE_CHECKING:
+    from tangshi.slotmask import SlotMask
 
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
 # The sizes a config may have: generous for real models, small enough that a corrupt or hostile
@@ -213,19 +217,27 @@ class PoemModel(nn.Module):
         x = self.embed(ids) * self.in_scale + self.condition(forms, dynasties, moods).unsqueeze(1)
         return self.drop(x + self.slot_vectors(slots, tuple(ids.shape)))
 
-    def forward(self, batch: Batch) -> tuple[Tensor, Tensor]:
-        """Teacher-forced loss: returns (sum of token losses, number of tokens)."""
+    def scores(self, batch: Batch) -> Tensor:
+        """Teacher-forced o(t) = V h'(t) + c at every step, (B, T, V)."""
         keys, states, mask, state = self.encode(batch.titles)
         h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
-        o = self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
-        loss = F.cross_entropy(o.flatten(0, 1).float(), batch.targets.flatten(), ignore_index=-100, reduction="sum")
+        return self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
+
+    def forward(self, batch: Batch, masks: "SlotMask | None" = None, weight: float = 0.0) -> tuple[Tensor, Tensor]:
+        """Teacher-forced loss: returns (sum of token losses, number of tokens).
+
+        With ``masks`` and a weight λ > 0 (a model with rule inputs, batches with slots), each
+        character also adds −λ log m(t), m(t) = Σ_{v allowed} ŷ(t)_v the probability its
+        distribution puts on what the slot allows (tangshi.slotmask)."""
+        o = self.scores(batch).float()  # (B, T, V)
+        loss = F.cross_entropy(o.flatten(0, 1), batch.targets.flatten(), ignore_index=-100, reduction="sum")
+        if masks is not None and weight > 0 and batch.slots is not None:
+            loss = loss - weight * masks.log_kept(o, masks.classes(batch.slots)).sum()
         return loss, (batch.targets != -100).sum()
 
     def log_probs(self, batch: Batch) -> Tensor:
         """Teacher-forced log ŷ(t): the whole next-character distribution at every step, (B, T, V)."""
-        keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
-        return torch.log_softmax(self.logits(self.drop(h), keys, states, mask).float(), dim=-1)  # (B, T, V)
+        return torch.log_softmax(self.scores(batch).float(), dim=-1)  # (B, T, V)
 
     def token_logprobs(self, batch: Batch) -> Tensor:
         """Teacher-forced log p(y(t) | y(<t), title) of each target: (B, T), 0 at padding."""

@@ -1,6 +1,6 @@
 """Back-propagation through time with teacher forcing, and the guards it needs.
 
-The trainer knows nothing about the network beyond ``loss_sum, n_tokens = model(batch)``:
+The trainer knows nothing about the network beyond ``loss_sum, n_tokens = model(batch[, masks, λ])``:
 
 - AdamW, linear warm-up then cosine decay (:func:`lr_at`);
 - gradient clipping by global norm — the tutorial's cure for exploding gradients —
@@ -42,7 +42,8 @@ INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**
               "eval_every": (1, 10**9), "log_every": (1, 10**9), "keep_last": (1, 1000),
               "bad_step_limit": (1, 1000), "max_recoveries": (0, 1000), "seed": (0, 2**63 - 1)}
 FLOAT_RANGES = {"min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "clip": (0.0, 1e12),
-                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0), "new_lr_scale": (0.0, 1000.0)}
+                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0), "new_lr_scale": (0.0, 1000.0),
+                "rule_mass_weight": (0.0, 10.0)}
 
 
 def _flag(name: str) -> str:
@@ -65,6 +66,9 @@ class TrainConfig:
     clip: float = 1.0             # max global grad norm; 0 disables clipping
     title_drop: float = 0.25
     mood_drop: float = 0.25       # share of the tagged poems trained with mood "none"
+    # λ of the rule-mass term −λ Σ_t log m(t) (tangshi.slotmask), for a model with rule inputs: the
+    # probability m(t) its distribution puts on what the slot allows; 0 turns it off
+    rule_mass_weight: float = 0.0
     max_len: int = 128
     eval_every: int = 500
     log_every: int = 50
@@ -170,6 +174,11 @@ class Trainer:
             groups.append({"params": [p for n, p in model.named_parameters() if n in new], "weight_decay": 0.0,
                            "scale": cfg.new_lr_scale})
         self.opt = torch.optim.AdamW(groups, lr=cfg.lr)
+        self.masks = None  # the rule-mass term's tables, when it is on
+        if cfg.rule_mass_weight > 0 and model.cfg.rule_inputs:
+            from tangshi.slotmask import SlotMask
+
+            self.masks = SlotMask(vocab.chars, self.device)
         self.c = Counters()
         self.out = Path(cfg.out)
         self._log = log or (lambda rec: None)
@@ -273,7 +282,7 @@ class Trainer:
         batch = batch.to(self.device)
         self.net.train()
         with self._autocast():
-            loss_sum, n_tok = self.net(batch)
+            loss_sum, n_tok = self.net(batch, self.masks, cfg.rule_mass_weight)
         if c.step in cfg.inject_nan and c.step not in self._injected:
             self._injected.add(c.step)  # a transient fault: the step succeeds when replayed
             loss_sum = loss_sum * float("nan")

@@ -31,6 +31,8 @@ HELP = {
     "clip": "clip gradients to this global norm; 0 turns clipping off",
     "title_drop": "probability of training a poem with an empty title",
     "mood_drop": "probability of training a tagged poem with mood 'none'",
+    "rule_mass_weight": "weight λ of −λ·log(probability on what the rules allow) per character, for a"
+                        " model with rule inputs; 0 turns it off",
     "max_len": "cut poems longer than this many tokens",
     "eval_every": "validate and checkpoint every N steps",
     "log_every": "log the training loss every N steps",
