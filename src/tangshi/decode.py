@@ -170,7 +170,7 @@ class Decoder:
         self.model, self.vocab = model.eval(), vocab
         self.penalties = dict(penalties or REPEAT_PENALTY)
         self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.stepper)
-        self.prosody = VocabProsody.from_vocab(vocab.chars)
+        self.prosody = VocabProsody.cached(vocab.chars)
         hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])
         self.hanzi = hanzi  # (V,) bool: characters a line may contain
         self.comma, self.period = vocab.index["，"], vocab.index["。"]

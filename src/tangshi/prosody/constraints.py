@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property, lru_cache
 from typing import Sequence
 
@@ -42,6 +43,7 @@ from tangshi.prosody.forms import TEMPLATES, LineType, Pattern, patterns
 from tangshi.hanzi import converter
 from tangshi.prosody.lexicon import P, Z, load, to_traditional
 
+DATA = Path(__file__).parent / "data"  # the packaged lexicon and reading model
 VARIANT_TEMPLATES = {"a": ("*Z*PZ",), "B": ("PP*ZP", "*PPZP"), "b": ("*PPZZ", "PPZPZ"), "A": ("*ZZPP",)}
 PATTERNS = patterns()  # the 16, indexed in the tables below
 # Tone classes of a vocabulary item (items without a reading have none). "Mixed" items have both
@@ -154,6 +156,38 @@ def _preimages() -> dict[str, set[str]]:
     return out
 
 
+# Bump when VocabProsody.from_vocab would build other tables from the same items and data: the
+# tables cached on disk (VocabProsody.cached) are keyed by it.
+TABLES_VERSION = 1
+TENSOR_FIELDS = ("ping", "ze", "ambiguous", "rhyme", "canon", "may_ping", "may_ze", "either", "poly", "poly_col",
+                 "context")
+
+
+def cache_dir() -> Path:
+    """Where :meth:`VocabProsody.cached` keeps the tables: ``$TANGSHI_HOME/cache``."""
+    from tangshi import paths
+
+    return paths.home() / "cache"
+
+
+def tables_key(chars: Sequence[str]) -> str:
+    """SHA-256 of what the tables of ``chars`` depend on: the items, the packaged prosody data, the
+    OpenCC release and :data:`TABLES_VERSION`."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(f"tangshi-prosody-tables {TABLES_VERSION}\n".encode())
+    try:
+        h.update(f"opencc {version('opencc')}\n".encode())
+    except PackageNotFoundError:
+        h.update(b"opencc ?\n")
+    for f in sorted(DATA.iterdir()):
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    h.update("\n".join(chars).encode("utf-8"))
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class VocabProsody:
     """Tone classes and rhyme groups of a vocabulary, as torch bool tensors (build once per model).
@@ -184,6 +218,42 @@ class VocabProsody:
     poly: torch.Tensor
     poly_col: torch.Tensor
     context: torch.Tensor
+
+    @classmethod
+    def cached(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
+        """:meth:`from_vocab`, kept between processes in ``$TANGSHI_HOME/cache`` (safetensors).
+
+        Building the tables reads every item's readings and scripts (most of a second, a third of
+        ``tangshi write``'s time as a process); they depend only on the items, the packaged prosody
+        data, OpenCC and this code. The file's name is the SHA-256 of all four (:data:`TABLES_VERSION`
+        stands for the code), so any change builds anew; a file that does not load as expected is
+        rebuilt, and a home that cannot be written only costs the time."""
+        import json
+
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file, save
+
+        from tangshi import atomic
+
+        path = cache_dir() / f"prosody-{tables_key(chars)}.safetensors"
+        try:
+            t = load_file(path)
+            if t["ping"].shape != (len(chars),) or t["context"].shape[0] != len(chars) + 1:
+                raise ValueError("tables of another vocabulary")
+            names = tuple(json.loads(bytes(t.pop("group_names").tolist()).decode("utf-8")))
+            vp = cls(tuple(chars), group_names=names, **{k: v.to(device) for k, v in t.items()})
+            return vp
+        except (OSError, SafetensorError, RuntimeError, ValueError, KeyError, TypeError):
+            pass
+        vp = cls.from_vocab(chars)
+        tensors = {f: getattr(vp, f).contiguous() for f in TENSOR_FIELDS}
+        tensors["group_names"] = torch.tensor(list(json.dumps(vp.group_names).encode("utf-8")), dtype=torch.uint8)
+        try:
+            atomic.write_bytes(path, save(tensors))
+        except OSError:
+            pass
+        return vp if device is None else cls(vp.chars, group_names=vp.group_names,
+                                             **{f: getattr(vp, f).to(device) for f in TENSOR_FIELDS})
 
     @classmethod
     def from_vocab(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
