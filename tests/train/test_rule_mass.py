@@ -126,3 +126,15 @@ def test_train_with_the_rule_mass_term(fixture_home: Path, tmp_path: Path, monke
                  "--device", "cpu", "--out", str(out)]) == 0
     assert checkpoint.read_header(out / "best")["train"]["rule_mass_weight"] == 1.0
     assert main(["train", "--rule-mass-weight", "-1", "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_the_rule_mass_term_needs_rule_inputs(fixture_home: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """Without rule inputs there is no slot to weigh: one line naming the flag, exit 2, nothing trained."""
+    from tangshi.cli import main
+
+    monkeypatch.setenv("TANGSHI_HOME", str(fixture_home))
+    out = tmp_path / "run"
+    assert main(["train", "--rule-mass-weight", "1", "--no-rule-inputs", "--steps", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--rule-mass-weight" in err and "rule inputs" in err
+    assert not out.exists()
