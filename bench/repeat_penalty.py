@@ -9,6 +9,7 @@ candidate poet's decoding can be retuned before it is compared with the shipped 
     python bench/repeat_penalty.py            # the shipped poet, for the same table
     python bench/repeat_penalty.py --forms 五言绝句 七言律诗   # some forms only
     python bench/repeat_penalty.py --model DIR --against docs/results/repeat-penalty-shipped.json
+    python bench/repeat_penalty.py --model DIR --against REF.json --reference-at 七绝=2.5   # a reference with its own
 
 ``--against`` a reference result (another model's, at the decoder's table values) also prints the
 rule by which a new model's own penalties are chosen (``scripts/ship_model.py --repeat-penalty``):
@@ -28,11 +29,12 @@ import torch
 from tangshi import metrics
 from tangshi.decode import REPEAT_PENALTY
 from tangshi.corpus.build import load_dataset
-from tangshi.evaluate import generate, mode_requests
+from tangshi.evaluate import form_value, generate, mode_requests
 from tangshi.judge import Judge
 from tangshi.poet import Poet
+from tangshi.request import resolve_form
 
-GRID = {"五言绝句": (2.0, 2.5, 3.0), "七言绝句": (2.0, 2.5, 3.0), "五言律诗": (2.5, 3.0, 3.5),
+GRID = {"五言绝句": (2.0, 2.5, 3.0), "七言绝句": (2.0, 2.5, 3.0, 3.5), "五言律诗": (2.5, 3.0, 3.5),
         "七言律诗": (2.0, 2.5, 3.0)}
 
 
@@ -45,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--against", help="a reference result (JSON of this script): choose this model's penalties")
     ap.add_argument("--margin", type=float, default=0.8, help="with --against: the share of the reference's"
                     " repetition the model may reach (default: %(default)s)")
+    ap.add_argument("--reference-at", type=form_value, action="append", default=[], metavar="FORM=NATS",
+                    help="with --against: the reference's row for FORM is its result at this penalty (a reference"
+                         " with penalties of its own; default: the decoder's table)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
@@ -63,15 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.against:
         with open(args.against, encoding="utf-8") as f:
-            print(choose(out, json.load(f), args.margin), file=sys.stderr)
+            at = {resolve_form(f).name: v for f, v in args.reference_at}
+            print(choose(out, json.load(f), args.margin, at), file=sys.stderr)
     return 0
 
 
-def choose(mine: dict, ref: dict, margin: float = 0.8) -> str:
-    """The rule of ``--against`` (module docstring), as the flags of scripts/ship_model.py."""
+def choose(mine: dict, ref: dict, margin: float = 0.8, at: dict | None = None) -> str:
+    """The rule of ``--against`` (module docstring), as the flags of scripts/ship_model.py; ``at``: the
+    reference's own penalty per form, where it is not the decoder's table value."""
     flags = []
     for form, rows in mine.items():
-        base = ref[form][f"{REPEAT_PENALTY[form]:g}"]
+        base = ref[form][f"{(at or {}).get(form, REPEAT_PENALTY[form]):g}"]
         ok = [float(p) for p, r in rows.items() if r["repeats"] <= margin * base["repeats"] and r["judge"] < base["judge"]]
         flags.append(f"--repeat-penalty {form}={min(ok):g}" if ok else f"({form}: no penalty of the grid wins)")
     return " ".join(flags)
