@@ -267,14 +267,14 @@ class Poet:
     def _poems(self, plan: _Plan, cands: list) -> list[tuple[Poem, bool]]:
         """The decoded candidates of one request, rendered in its script and checked as a reader would,
         each with whether it is *sound*: it passes in either script (the page switches scripts and
-        checks again; shown in simplified script 乾 becomes 干, which the checker reads back as 幹).
+        checks again; shown in simplified script 乾 becomes 干, which the checker reads back as 幹, and
+        a rhyming 沈 of 十二侵 stays 沈, which in a simplified text the checker takes as 瀋, 仄).
 
         Strict rules are checked in the checker's default (contextual) mode: the decoder read each
         多音字 from its left neighbour alone; the check reads both neighbours.
         """
         from tangshi.decode import rank_score
         from tangshi.prosody import check
-        from tangshi.prosody.lexicon import to_traditional
         from tangshi.request import SCRIPTS
         from tangshi.script import from_model
 
@@ -290,7 +290,7 @@ class Poet:
                 if not sound or script == req.script:
                     continue
                 other = join_lines([from_model(line, script) for line in c.lines])
-                if to_traditional(other) != to_traditional(text):  # the checker would read other characters
+                if other != text:  # even the same characters may read otherwise: simplified 沈 may be 瀋 (仄)
                     sound = check(other, mode).ok
             out.append((Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
                              rank_score(c), c.pattern.name, report.to_json()), sound))

@@ -318,3 +318,28 @@ def test_no_sound_candidate_after_every_redecode_is_one_clear_error(poet, monkey
     with pytest.raises(NoPoem, match="passed the rules"):
         poet.write(form="五绝", seed=1)
     assert NoPoem.exit_code == 1
+
+
+# A real poem of the form, written by the model in traditional script: 沈 (十二侵, 平) rhymes line 2.
+# Shown in simplified script the characters 沈 stays 沈, but there the checker takes it as 瀋 (仄).
+SHEN = "五侯宮殿上，南北日光沈。水近巴江暮，山寒隴海深。古城今已老，秋草自無心。未有三千里，天涯不可尋。"
+
+
+def test_the_same_character_can_read_otherwise_in_the_other_script() -> None:
+    """Why a poem is checked as shown in each script, even where no character changes its form."""
+    assert check(SHEN).ok
+    simplified = from_model(SHEN, "simplified")
+    assert "沈" in simplified and not check(simplified).ok
+
+
+def test_a_poem_is_checked_in_every_script_it_can_be_shown_in(poet, monkeypatch) -> None:
+    """The poet checks each candidate as written and as the other script shows it, whenever the two
+    texts differ at all (the 沈 above: equal characters, another reading)."""
+    import tangshi.prosody as prosody
+
+    seen: list[str] = []
+    real = prosody.check
+    monkeypatch.setattr(prosody, "check", lambda text, *a, **k: seen.append(text) or real(text, *a, **k))
+    poem = poet.write(form="五绝", title="秋夜", seed=3, script="traditional")[0]
+    shown = from_model(poem.text, "simplified")
+    assert poem.text in seen and (shown == poem.text or shown in seen)
