@@ -96,6 +96,13 @@ class TrainConfig:
         for step in self.inject_nan:
             require_in("--inject-nan", step, 0, 10**9)
 
+    def check_model(self, rule_inputs: bool) -> None:
+        """The knobs that depend on the model: the rule-mass term weighs each step's slot, which only
+        a model with rule inputs reads."""
+        if self.rule_mass_weight > 0 and not rule_inputs:
+            raise InputError("--rule-mass-weight needs the rule inputs (drop --no-rule-inputs, or set it to 0)",
+                             field="rule_mass_weight")
+
 
 def lr_at(step: int, cfg: TrainConfig, progress: float | None = None) -> float:
     """Linear warm-up to ``lr``, then cosine decay to ``lr * min_lr_ratio`` at ``steps``.
@@ -174,8 +181,9 @@ class Trainer:
             groups.append({"params": [p for n, p in model.named_parameters() if n in new], "weight_decay": 0.0,
                            "scale": cfg.new_lr_scale})
         self.opt = torch.optim.AdamW(groups, lr=cfg.lr)
+        cfg.check_model(model.cfg.rule_inputs)
         self.masks = None  # the rule-mass term's tables, when it is on
-        if cfg.rule_mass_weight > 0 and model.cfg.rule_inputs:
+        if cfg.rule_mass_weight > 0:
             from tangshi.slotmask import SlotMask
 
             self.masks = SlotMask(vocab.chars, self.device)

@@ -109,9 +109,7 @@ def run(args: argparse.Namespace) -> int:
     torch.manual_seed(tcfg.seed)
     rules = mcfg.rule_inputs  # the checker reads every poem once for its pattern and group (~1.5 ms each)
     moods = bool(mcfg.n_moods)  # the mood tagger reads every poem's lines (~0.1 ms each)
-    if tcfg.rule_mass_weight > 0 and not rules:  # the term needs each step's slot, which only rule inputs carry
-        raise InputError("--rule-mass-weight needs the rule inputs (drop --no-rule-inputs, or set it to 0)",
-                         field="rule_mass_weight")
+    tcfg.check_model(rules)  # before the data are read
     if tcfg.init_from and not Path(tcfg.init_from).is_dir():
         raise InputError(f"--init-from {tcfg.init_from}: no such checkpoint directory", field="init_from")
     train = encode_poems(ds.split("train")[: 512 if args.dry_run else None], ds.vocab, tcfg.max_len,

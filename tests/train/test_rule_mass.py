@@ -138,3 +138,15 @@ def test_the_rule_mass_term_needs_rule_inputs(fixture_home: Path, tmp_path: Path
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--rule-mass-weight" in err and "rule inputs" in err
     assert not out.exists()
+
+
+def test_the_config_names_the_missing_rule_inputs() -> None:
+    """The one home of the check, which the Trainer applies too (no term silently dropped)."""
+    from tangshi.errors import InputError
+    from tangshi.train import TrainConfig
+
+    TrainConfig(rule_mass_weight=1.0).check_model(rule_inputs=True)
+    TrainConfig().check_model(rule_inputs=False)
+    with pytest.raises(InputError, match="--rule-mass-weight needs the rule inputs") as err:
+        TrainConfig(rule_mass_weight=1.0).check_model(rule_inputs=False)
+    assert err.value.field == "rule_mass_weight"
