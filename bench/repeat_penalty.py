@@ -10,12 +10,14 @@ candidate poet's decoding can be retuned before it is compared with the shipped 
     python bench/repeat_penalty.py --forms 五言绝句 七言律诗   # some forms only
     python bench/repeat_penalty.py --model DIR --against docs/results/repeat-penalty-shipped.json
     python bench/repeat_penalty.py --model DIR --against REF.json --reference-at 七绝=2.5   # a reference with its own
+    python bench/repeat_penalty.py --model DIR --forms 七言绝句 --penalties 4 --also EARLIER.json --against REF.json
 
 ``--against`` a reference result (another model's, at the decoder's table values) also prints the
 rule by which a new model's own penalties are chosen (``scripts/ship_model.py --repeat-penalty``):
 per form, the smallest penalty of the grid at which the model repeats at most ``--margin`` (0.8)
 times what the reference does at its table value and judges better than it; a form where none
-does is named. The margin is there because the rule is confirmed on other titles (the test split),
+does is named (``--penalties`` then probes values beyond the grid, and ``--also`` adds the rows an
+earlier run measured for the same model before the rule is applied). The margin is there because the rule is confirmed on other titles (the test split),
 where 150 titles' repetition rates differ by about 0.05 by chance.
 """
 from __future__ import annotations
@@ -44,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--titles", type=int, default=150, help="valid titles per form (default: %(default)s)")
     ap.add_argument("--forms", nargs="+", choices=tuple(GRID), default=tuple(GRID),
                     help="the forms to probe (default: all four)")
+    ap.add_argument("--penalties", nargs="+", type=float, metavar="NATS",
+                    help="probe these penalties instead of each form's grid (0 to 10, the request's range)")
+    ap.add_argument("--also", action="append", default=[], metavar="JSON",
+                    help="rows measured earlier for this model (a result of this script), merged in before"
+                         " --against chooses (repeatable)")
     ap.add_argument("--against", help="a reference result (JSON of this script): choose this model's penalties")
     ap.add_argument("--margin", type=float, default=0.8, help="with --against: the share of the reference's"
                     " repetition the model may reach (default: %(default)s)")
@@ -51,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --against: the reference's row for FORM is its result at this penalty (a reference"
                          " with penalties of its own; default: the decoder's table)")
     args = ap.parse_args(argv)
+    if args.penalties and not all(0.0 <= p <= 10.0 for p in args.penalties):
+        ap.error(f"--penalties must lie in [0, 10], not {args.penalties}")
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
     out = {}
     for form in args.forms:
-        penalties = GRID[form]
+        penalties = args.penalties or GRID[form]
         real = [p for p in valid if p.form == form]
         for pen in penalties:
             reqs = [{**r, "repeat_penalty": pen} for r in mode_requests("title", real, args.titles, poet.vocab)]
@@ -67,9 +76,16 @@ def main(argv: list[str] | None = None) -> int:
                   f"distinct-2 {row['distinct_2']:.3f}", file=sys.stderr, flush=True)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.against:
+        mine: dict = {}
+        for path in args.also:
+            with open(path, encoding="utf-8") as f:
+                for form, rows in json.load(f).items():
+                    mine.setdefault(form, {}).update(rows)
+        for form, rows in out.items():
+            mine.setdefault(form, {}).update(rows)
         with open(args.against, encoding="utf-8") as f:
             at = {resolve_form(f).name: v for f, v in args.reference_at}
-            print(choose(out, json.load(f), args.margin, at), file=sys.stderr)
+            print(choose(mine, json.load(f), args.margin, at), file=sys.stderr)
     return 0
 
 
