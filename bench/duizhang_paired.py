@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from pathlib import Path
 
@@ -25,13 +24,6 @@ from tangshi.judge import Judge
 from tangshi.poet import Poet
 
 FORMS = ("五言律诗", "七言律诗")
-
-
-def interval(diffs: list[float], resamples: int, seed: int) -> tuple[float, float]:
-    """The 2.5% and 97.5% points of the bootstrap distribution of the mean of ``diffs``."""
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choices(diffs, k=len(diffs))) / len(diffs) for _ in range(resamples))
-    return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         res = {}
         for key in ("judge", "repeats"):
             diffs = [a - b for a, b in zip(rows["title"][key], rows[PLAIN][key])]
-            lo, hi = interval(diffs, args.resamples, args.seed)
+            lo, hi = metrics.bootstrap_interval(diffs, args.resamples, args.seed)
             res[key] = {"with": sum(rows["title"][key]) / len(diffs), "without": sum(rows[PLAIN][key]) / len(diffs),
                         "diff": sum(diffs) / len(diffs), "ci95": [lo, hi]}
             print(f"{form} {key}: with {res[key]['with']:.3f}, without {res[key]['without']:.3f}, "

@@ -10,10 +10,12 @@ way for generated and for real poems, so the two can stand side by side:
 - :func:`uses_title`: whether a poem uses a character of its title;
 - :func:`distinct`: distinct n-grams (within lines) over all n-grams, across poems;
 - :func:`lines_apart`: in how many lines two poems of one form differ;
-- :func:`spread`: of a list of candidates, the share of distinct lines.
+- :func:`spread`: of a list of candidates, the share of distinct lines;
+- :func:`bootstrap_interval`: the 95% interval of a mean (of paired differences, say), by resampling.
 """
 from __future__ import annotations
 
+import random
 from collections import Counter
 from typing import Sequence
 
@@ -94,3 +96,13 @@ def summary(poems: Sequence[Poem], titles: Sequence[str] | None = None) -> dict:
         pairs = [(p, t) for p, t in zip(poems, titles) if any(is_han(c) for c in t)]
         out["title_use"] = sum(uses_title(p, t) for p, t in pairs) / len(pairs) if pairs else float("nan")
     return out
+
+
+def bootstrap_interval(values: Sequence[float], resamples: int = 10000, seed: int = 0) -> tuple[float, float]:
+    """The 2.5% and 97.5% points of the bootstrap distribution of the mean of ``values`` (seeded)."""
+    if not values or resamples < 1:
+        raise ValueError("bootstrap_interval needs values and at least one resample")
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
+    return means[int(0.025 * resamples)], means[max(int(0.975 * resamples) - 1, 0)]

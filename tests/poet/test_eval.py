@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
+
+import pytest
 
 from tangshi import metrics
 from tangshi.cli import main
@@ -23,6 +26,18 @@ def test_text_figures_known_answers() -> None:
     assert metrics.uses_title(["白日依山盡"], "登山") and not metrics.uses_title(["白日依山盡"], "秋夜")
     assert metrics.lines_apart(["甲", "乙", "丙"], ["甲", "乙", "丁"]) == 1
     assert metrics.spread([["甲", "乙"], ["甲", "丙"]]) == 0.75
+
+
+def test_bootstrap_interval_brackets_the_mean() -> None:
+    same = metrics.bootstrap_interval([0.5] * 40, resamples=200)
+    assert same == (0.5, 0.5)  # no spread, no doubt
+    values = [(-1) ** k * (k % 7) / 10 + 0.3 for k in range(300)]
+    lo, hi = metrics.bootstrap_interval(values, resamples=2000, seed=3)
+    mean, se = statistics.fmean(values), statistics.stdev(values) / len(values) ** 0.5
+    assert lo < mean < hi and abs((hi - lo) - 2 * 1.96 * se) < 0.3 * (2 * 1.96 * se)  # the normal width, ±30%
+    assert metrics.bootstrap_interval(values, resamples=2000, seed=3) == (lo, hi)  # seeded
+    with pytest.raises(ValueError):
+        metrics.bootstrap_interval([], resamples=10)
 
 
 def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys) -> None:
