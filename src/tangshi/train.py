@@ -36,6 +36,7 @@ from tangshi.corpus.vocab import Vocab
 from tangshi.data import Encoded, bucket_batches, collate
 from tangshi.errors import CheckpointError, Diverged, InputError, choice_error, require_in
 from tangshi.model import PoemModel
+from tangshi.nn.init import INITS, init_recurrent
 
 DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
 INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**9), "max_len": (8, 4096),
@@ -80,6 +81,7 @@ class TrainConfig:
     seed: int = 1234
     inject_nan: tuple[int, ...] = field(default_factory=tuple)  # steps whose loss is made NaN
     init_from: str = ""           # a checkpoint whose weights start the run (warm_start); "" = fresh
+    init: str = "torch"           # how a fresh run's recurrent layers start (tangshi.nn.init.INITS)
     new_lr_scale: float = 20.0    # with init_from: LR multiplier of the conditions it lacked (they start at 0)
 
     def __post_init__(self) -> None:
@@ -87,6 +89,8 @@ class TrainConfig:
             raise choice_error("device", self.device, DEVICES)
         if self.precision not in PRECISIONS:
             raise choice_error("precision", self.precision, PRECISIONS)
+        if self.init not in INITS:
+            raise choice_error("init", self.init, INITS, field="init")
         for name, (lo, hi) in INT_RANGES.items():
             require_in(_flag(name), getattr(self, name), lo, hi)
         for name, (lo, hi) in FLOAT_RANGES.items():
@@ -167,6 +171,8 @@ class Trainer:
         self.world = dist.get_world_size() if dist.is_initialized() else 1
         self.device = resolve_device(cfg.device)
         self.dtype = autocast_dtype(cfg.precision, self.device)
+        if cfg.init != "torch" and not cfg.init_from:  # a fresh run's start; a resumed one restores its weights
+            init_recurrent(model, cfg.init)
         self.model = model.to(self.device)
         self.net = model
         if self.world > 1:

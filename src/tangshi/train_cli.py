@@ -40,6 +40,8 @@ HELP = {
     "bad_step_limit": "after N non-finite steps in a row, reload the last checkpoint and halve the LR",
     "max_recoveries": "after N such recoveries, stop with exit code 1 (the last good checkpoint is kept)",
     "device": "auto, cpu or cuda",
+    "init": "how a fresh run's recurrent layers start: torch (uniform ±1/√H) or orthogonal (orthogonal W per gate,"
+            " Glorot U, LSTM forget bias 1; tangshi.nn.init)",
     "precision": "auto (bf16 on CUDA and AMX/AVX512-BF16 CPUs), fp32 or bf16",
     "seed": "random seed (data order, initialisation, dropout)",
     "inject_nan": "comma-separated steps whose loss is made NaN once, to watch the guard work",

@@ -134,6 +134,7 @@ def test_checkpoint_of_another_format_version_is_refused(home_copy: Path, tmp_pa
     (["--device", "tpu"], "auto, cpu, cuda"),
     (["--precision", "fp8"], "auto, fp32, bf16"),
     (["--impl", "magic"], "fused, reference"),
+    (["--init", "xavier"], "torch, orthogonal"),
 ])
 def test_bad_choices_name_the_valid_ones(flags: list[str], word: str, home_copy: Path, tmp_path: Path, capsys) -> None:
     assert main(["train", "--dry-run", *flags, "--out", str(tmp_path / "r")]) == 2
@@ -282,3 +283,20 @@ def test_resume_on_a_run_killed_before_its_first_checkpoint_starts_it(fixture_ho
     assert json.loads((out / "log.jsonl").read_text().splitlines()[0]) == {"event": "resume", "step": 0, "from": None}
     for k, v in params(expected.model).items():
         assert torch.equal(v, params(t.model)[k]), k
+
+
+def test_orthogonal_init_starts_a_fresh_run_only(fixture_home: Path, tmp_path: Path) -> None:
+    """--init orthogonal: the decoder's LSTM starts with b_f = 1 and orthogonal W; torch's init does not;
+    a warm start keeps the weights it copies."""
+    H = TINY["hidden"]
+    fresh = make_trainer(fixture_home, tmp_path / "a", init="orthogonal").model.decoder
+    bias = fresh.bias_ih_l0 + fresh.bias_hh_l0
+    assert torch.equal(bias[H:2 * H], torch.ones(H)) and not bias[:H].any() and not bias[2 * H:].any()
+    w = fresh.weight_hh_l1[3 * H:]  # W_o of the second layer
+    assert torch.allclose(w @ w.T, torch.eye(H), atol=1e-5)
+    plain = make_trainer(fixture_home, tmp_path / "b").model.decoder
+    assert not torch.equal((plain.bias_ih_l0 + plain.bias_hh_l0)[H:2 * H], torch.ones(H))
+    src = make_trainer(fixture_home, tmp_path / "c")
+    src.save({})
+    warm = make_trainer(fixture_home, tmp_path / "d", init="orthogonal", init_from=str(src.latest()))
+    assert not torch.equal((warm.model.decoder.bias_ih_l0 + warm.model.decoder.bias_hh_l0)[H:2 * H], torch.ones(H))
