@@ -45,12 +45,10 @@ def main(argv: list[str] | None = None) -> int:
             rows[mode] = {"judge": judge.score(poems), "repeats": [float(metrics.repeats(p)) for p in poems]}
         res = {}
         for key in ("judge", "repeats"):
-            diffs = [a - b for a, b in zip(rows["title"][key], rows[PLAIN][key])]
-            lo, hi = metrics.bootstrap_interval(diffs, args.resamples, args.seed)
-            res[key] = {"with": sum(rows["title"][key]) / len(diffs), "without": sum(rows[PLAIN][key]) / len(diffs),
-                        "diff": sum(diffs) / len(diffs), "ci95": [lo, hi]}
-            print(f"{form} {key}: with {res[key]['with']:.3f}, without {res[key]['without']:.3f}, "
-                  f"paired difference {res[key]['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]", file=sys.stderr, flush=True)
+            d = metrics.paired_difference(rows[PLAIN][key], rows["title"][key], args.resamples, args.seed)
+            res[key] = {"with": d["after"], "without": d["before"], "diff": d["diff"], "ci95": d["ci95"]}
+            print(f"{form} {key}: with {d['after']:.3f}, without {d['before']:.3f}, paired difference "
+                  f"{d['diff']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]", file=sys.stderr, flush=True)
         out["forms"][form] = res
     text = json.dumps(out, ensure_ascii=False, indent=1)
     print(text)

@@ -34,7 +34,7 @@ from tangshi.corpus.build import load_dataset
 from tangshi.evaluate import form_value, generate, mode_requests
 from tangshi.judge import Judge
 from tangshi.poet import Poet
-from tangshi.request import resolve_form
+from tangshi.request import WriteRequest, resolve_form, spec
 
 GRID = {"五言绝句": (2.0, 2.5, 3.0), "七言绝句": (2.0, 2.5, 3.0, 3.5), "五言律诗": (2.5, 3.0, 3.5),
         "七言律诗": (2.0, 2.5, 3.0)}
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--forms", nargs="+", choices=tuple(GRID), default=tuple(GRID),
                     help="the forms to probe (default: all four)")
     ap.add_argument("--penalties", nargs="+", type=float, metavar="NATS",
-                    help="probe these penalties instead of each form's grid (0 to 10, the request's range)")
+                    help="probe these penalties instead of each form's grid (within the request's range)")
     ap.add_argument("--also", action="append", default=[], metavar="JSON",
                     help="rows measured earlier for this model (a result of this script), merged in before"
                          " --against chooses (repeatable)")
@@ -58,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --against: the reference's row for FORM is its result at this penalty (a reference"
                          " with penalties of its own; default: the decoder's table)")
     args = ap.parse_args(argv)
-    if args.penalties and not all(0.0 <= p <= 10.0 for p in args.penalties):
-        ap.error(f"--penalties must lie in [0, 10], not {args.penalties}")
+    rng = spec(WriteRequest, "repeat_penalty")
+    if args.penalties and not all(rng.lo <= p <= rng.hi for p in args.penalties):
+        ap.error(f"--penalties must lie in [{rng.lo:g}, {rng.hi:g}], not {args.penalties}")
     torch.set_num_threads(1)
     poet, judge, valid = Poet.load(args.model), Judge.load(), load_dataset().split("valid")
     out = {}

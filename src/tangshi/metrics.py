@@ -11,7 +11,9 @@ way for generated and for real poems, so the two can stand side by side:
 - :func:`distinct`: distinct n-grams (within lines) over all n-grams, across poems;
 - :func:`lines_apart`: in how many lines two poems of one form differ;
 - :func:`spread`: of a list of candidates, the share of distinct lines;
-- :func:`bootstrap_interval`: the 95% interval of a mean (of paired differences, say), by resampling.
+- :func:`bootstrap_interval`: the 95% interval of a mean (of paired differences, say), by resampling;
+- :func:`paired_difference`: two settings' figures paired item by item: both means, the mean
+  difference and its interval.
 """
 from __future__ import annotations
 
@@ -106,3 +108,15 @@ def bootstrap_interval(values: Sequence[float], resamples: int = 10000, seed: in
     n = len(values)
     means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
     return means[int(0.025 * resamples)], means[max(int(0.975 * resamples) - 1, 0)]
+
+
+def paired_difference(before: Sequence[float], after: Sequence[float], resamples: int = 10000,
+                      seed: int = 0) -> dict:
+    """``after − before`` pair by pair (the same titles, say, so their own spread cancels): both means,
+    the mean difference and its 95% bootstrap interval (:func:`bootstrap_interval`)."""
+    if len(before) != len(after):
+        raise ValueError(f"paired_difference needs pairs: {len(before)} values before, {len(after)} after")
+    diffs = [b - a for a, b in zip(before, after)]
+    lo, hi = bootstrap_interval(diffs, resamples, seed)
+    n = len(diffs)
+    return {"before": sum(before) / n, "after": sum(after) / n, "diff": sum(diffs) / n, "ci95": [lo, hi], "n": n}

@@ -40,6 +40,14 @@ def test_bootstrap_interval_brackets_the_mean() -> None:
         metrics.bootstrap_interval([], resamples=10)
 
 
+def test_paired_difference_is_after_minus_before_pair_by_pair() -> None:
+    d = metrics.paired_difference([4.0, 5.0, 6.0, 5.0], [4.5, 5.5, 6.5, 5.5], resamples=500)
+    assert d["before"] == 5.0 and d["after"] == 5.5 and d["diff"] == 0.5 and d["n"] == 4
+    assert d["ci95"] == [0.5, 0.5]  # every pair moved alike: the titles' own spread cancels
+    with pytest.raises(ValueError):
+        metrics.paired_difference([1.0, 2.0], [1.0])
+
+
 def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys) -> None:
     monkeypatch.setenv("TANGSHI_HOME", str(fixture_home))
     assert main(["eval", "--model", str(tiny_model), "--poems", "6", "--per-mode", "2", "--json"]) == 0
