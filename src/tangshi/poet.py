@@ -41,6 +41,13 @@ class Poem:
                 "score": round(self.score, 4), "pmi": None if self.pmi is None else round(self.pmi, 4),
                 "rank": round(self.rank, 4), "pattern": self.pattern, "check": self.check}
 
+    def with_duizhang(self) -> "Poem":
+        """This poem with each couplet's 对仗 in ``check["duizhang"]``, as ``tangshi check`` reports it
+        (a 律诗's couplets; a 绝句 has none). It runs the tagger, so only returned poems are scored."""
+        from tangshi.duizhang import duizhang
+
+        return dataclasses.replace(self, check={**self.check, "duizhang": [c.to_json() for c in duizhang(self.lines)]})
+
     def __str__(self) -> str:
         head = f"《{self.title}》\n" if self.title else ""
         return head + "\n".join(line + ("。" if i % 2 else "，") for i, line in enumerate(self.lines))
@@ -323,7 +330,7 @@ class Poet:
 
         Ranked by :func:`tangshi.decode.rank_score` (a poem the checker rejects — only when given
         lines break the rules — comes last); each poem returned differs from every better one in
-        at least two lines, while there are candidates that do.
+        at least two lines, while there are candidates that do. Each returned poem carries its 对仗.
         """
         poems = sorted(poems, key=lambda p: (not p.check["ok"], -p.rank))
         poems = _apart(poems, plan.req.n)
@@ -332,7 +339,7 @@ class Poet:
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning, stacklevel=3)
-        return poems
+        return [p.with_duizhang() for p in poems]
 
 
 def _apart(poems: list[Poem], n: int) -> list[Poem]:
