@@ -36,6 +36,7 @@ from tangshi.corpus.vocab import Vocab
 from tangshi.data import Encoded, bucket_batches, collate
 from tangshi.errors import CheckpointError, Diverged, InputError, choice_error, require_in
 from tangshi.model import PoemModel
+from tangshi.nn.fused import cpu_runs_bf16
 from tangshi.nn.init import INITS, init_recurrent
 
 DEVICES, PRECISIONS = ("auto", "cpu", "cuda"), ("auto", "fp32", "bf16")
@@ -140,7 +141,16 @@ def cpu_has_bf16() -> bool:
 
 
 def autocast_dtype(name: str, device: torch.device) -> torch.dtype:
-    """``auto`` → bf16 on CUDA and on bf16-capable CPUs, fp32 otherwise."""
+    """``auto`` → bf16 on CUDA and on bf16-capable CPUs, fp32 otherwise.
+
+    ``bf16`` on a CPU whose oneDNN has no bf16 LSTM (an AVX2-only CPU: :func:`cpu_runs_bf16`) is an
+    :class:`InputError` naming the choices, raised before any data are read, not oneDNN's traceback
+    at the first step."""
+    if device.type == "cpu" and name != "fp32" and not cpu_runs_bf16():
+        if name == "bf16":
+            raise InputError("--precision bf16: this CPU cannot train in bf16 (no AVX-512, so oneDNN has no bf16"
+                             " LSTM); choose one of: auto (fp32 here), fp32", field="precision")
+        return torch.float32
     if name == "auto":
         return torch.bfloat16 if device.type == "cuda" or cpu_has_bf16() else torch.float32
     return torch.bfloat16 if name == "bf16" else torch.float32

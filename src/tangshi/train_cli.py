@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.errors import InputError
     from tangshi.model import SIZES, ModelConfig, PoemModel
     from tangshi.mood import MOODS
-    from tangshi.train import TrainConfig, Trainer
+    from tangshi.train import TrainConfig, Trainer, autocast_dtype, resolve_device
 
     if args.dry_run:
         args.steps, args.eval_every, args.log_every = 2, 2, 1
@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise InputError(f"--inject-nan takes comma-separated step numbers: {err}") from err
     _override(ModelConfig, args, vocab_size=SIZES["vocab_size"][0])
+    autocast_dtype(tcfg.precision, resolve_device(tcfg.device))  # bf16 on a CPU without it, CUDA without a GPU
     if args.threads:
         if not 1 <= args.threads <= 1024:
             raise InputError(f"--threads must be in 1..1024, got {args.threads}")

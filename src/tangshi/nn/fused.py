@@ -11,6 +11,7 @@ into the one contiguous buffer cuDNN wants, as ``torch.nn.RNNBase`` does.
 """
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import torch
@@ -19,6 +20,27 @@ from torch import Tensor, _VF
 from tangshi.nn.cells import State
 
 _KERNELS = {"RNN_TANH": _VF.rnn_tanh, "GRU": _VF.gru, "LSTM": _VF.lstm}
+
+
+@functools.cache
+def cpu_runs_bf16() -> bool:
+    """Whether this CPU runs the fused LSTM under bf16 autocast (tried once, on a tiny layer).
+
+    oneDNN's bf16 LSTM needs AVX-512 (native with AVX512-BF16 or AMX, emulated on AVX512-core);
+    on an AVX2-only CPU, or under ``ONEDNN_MAX_CPU_ISA=AVX2``, it cannot create its primitive and
+    raises, as ``torch.nn.LSTM`` does. Trying is the one probe that cannot disagree with the kernel.
+    """
+    x = torch.randn(1, 2, 2)  # (B, T, D)
+    weights = [torch.randn(8, 2, requires_grad=True), torch.randn(8, 2, requires_grad=True),
+               torch.zeros(8, requires_grad=True), torch.zeros(8, requires_grad=True)]
+    state = (torch.zeros(1, 1, 2), torch.zeros(1, 1, 2))  # (L, B, H) each
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out, _ = forward("LSTM", x, state, weights, 1, False, 0.0, True)  # (B, T, H)
+        out.float().sum().backward()  # training needs the backward primitive as well
+    except RuntimeError:
+        return False
+    return True
 
 
 def forward(
