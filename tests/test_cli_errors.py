@@ -94,3 +94,51 @@ def test_simplified_output_keeps_what_fonts_cannot_draw() -> None:
     assert from_model("濆泉軿車風雨", "simplified") == "濆泉軿车风雨"
     assert convert("濆泉軿車風雨", "simplified") == "濆泉軿车风雨"
     assert from_model("頭髮", "simplified") == "头发"  # phrases still choose their form
+
+
+# Output that cannot be written (tangshi.cli.main, for every subcommand): write needs the shipped poet
+OUTPUT_CASES = {"check": ["check", GOOD], "check --json": ["check", "--json", GOOD],
+                "write": ["write", "--form", "五绝", "--seed", "1"]}
+
+
+def _cli(argv: list[str]) -> list[str]:
+    return [sys.executable, "-m", "tangshi.cli", *argv]
+
+
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_a_reader_that_goes_away_ends_the_command_quietly(case: str) -> None:
+    """`tangshi … | head -1`, the reader gone before a byte is written: exit 141 (as `cat` killed by
+    SIGPIPE), nothing on stderr — no BrokenPipeError, no "Exception ignored" at exit."""
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    proc = subprocess.Popen(_cli(OUTPUT_CASES[case]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader goes away first: every write the command makes hits a closed pipe
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 141, stderr
+    assert stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(case: str) -> None:
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(_cli(OUTPUT_CASES[case]), stdout=full, stderr=subprocess.PIPE, env=env, timeout=120)
+    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    assert proc.returncode == 1, err
+    assert err == ["tangshi: error: cannot write the output: No space left on device"]
+
+
+def test_only_standard_output_failures_are_taken_for_output_errors(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture) -> None:
+    """Another OSError inside a subcommand (a file it reads) is not an output error: it is raised as it was."""
+    from tangshi import cli
+    from tangshi.prosody import cli as check_cli
+
+    def fails(args) -> int:
+        print("partial output")
+        raise PermissionError(13, "Permission denied", "some/file")
+
+    monkeypatch.setattr(check_cli, "handler", fails)
+    with pytest.raises(PermissionError):
+        cli.main(["check", GOOD])
+    assert capsys.readouterr().out == "partial output\n"

@@ -2,16 +2,22 @@
 
 Each subcommand lives in its own module, which exposes ``register(subparsers)``;
 modules are imported lazily so that ``tangshi check`` never pays for ``import torch``.
-User mistakes (:class:`tangshi.errors.TangshiError`) print one line and exit 2.
+User mistakes (:class:`tangshi.errors.TangshiError`) print one line and exit 2. Standard output
+that cannot be written is handled here, once for every subcommand: a reader that went away
+(``tangshi write | head -1``) ends the command quietly, exit 141, as ``cat`` or ``seq`` end,
+killed by SIGPIPE; any other failed write (``> /dev/full``) is one line and exit 1.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
 from tangshi.errors import TangshiError
+
+CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat`, `seq`, `yes` writing into a closed pipe
 
 # subcommand -> (module that registers it, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -66,14 +72,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # name the subcommand whose flags they are not
         target = getattr(args, "_parser", None) or parser
         target.error(f"unrecognized arguments: {' '.join(extra)}")
+    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, not at exit, so that a failure is seen
+        return code
     except TangshiError as err:
         print(f"tangshi: error: {_one_line(err)}", file=sys.stderr)
         return getattr(err, "exit_code", 2)
     except KeyboardInterrupt:
         print("tangshi: interrupted", file=sys.stderr)
         return 130
+    except OutputFailed as failed:
+        return _output_failed(failed.error, stdout)
+    finally:
+        sys.stdout = stdout
+
+
+class OutputFailed(Exception):
+    """Writing standard output failed (``error``), as opposed to any other OSError of a subcommand."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Output:
+    """Standard output, its failures raised as :class:`OutputFailed`; everything else passes through."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as err:
+            raise OutputFailed(err) from err
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as err:
+            raise OutputFailed(err) from err
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _output_failed(err: OSError, stdout) -> int:
+    """A closed pipe: quiet, exit 141. Another failure: one line, exit 1. Either way what is still
+    buffered goes to devnull, so that Python's flush at exit cannot fail again (the Python docs'
+    "Note on SIGPIPE")."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing is flushed at exit
+        pass
+    if isinstance(err, BrokenPipeError):
+        return CLOSED_PIPE
+    print(f"tangshi: error: cannot write the output: {err.strerror or err}", file=sys.stderr)
+    return 1
 
 
 def _one_line(err: Exception) -> str:
