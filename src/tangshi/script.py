@@ -8,14 +8,26 @@ One rule for simplified output: a character whose simplified form lies outside t
 Ideographs block (:func:`tangshi.hanzi.in_common_repertoire`) keeps its traditional form. OpenCC
 simplifies 濆 to 𣸣 and 軿 to 𫐌, which most fonts cannot draw; a reader of simplified text reads
 濆 and 軿 without trouble.
+
+Another for variants (異體字): OpenCC converts traditional characters, not variants, so 鴈, 劒 and
+櫂 would come out as they went in. Simplified output shows the standard form instead (雁, 剑, 棹),
+from ``prosody/data/simplified_variants.json``: 290 characters of the model's vocabulary, each a
+variant in PyPI ``yitizi`` of exactly one GB 2312 character with the same 平水韵 readings, built and
+cited by ``scripts/build_simplified_variants.py`` (docs/prosody.md). Traditional output keeps the
+model's characters.
 """
 from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
 
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import InputError, choice_error
 from tangshi.hanzi import converter, in_common_repertoire, s2t_aligned
 
 SCRIPTS = ("simplified", "traditional")
+VARIANTS_FORMAT = "tangshi-simplified-variants/1"
 
 
 def _check(script: str) -> None:
@@ -23,15 +35,30 @@ def _check(script: str) -> None:
         raise choice_error("script", script, SCRIPTS)
 
 
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """Variant → standard simplified form, the packaged table (read once; see the module docstring)."""
+    raw = resources.files("tangshi").joinpath("prosody", "data", "simplified_variants.json").read_text("utf-8")
+    doc = json.loads(raw)
+    assert doc.get("format") == VARIANTS_FORMAT, f"unexpected variant table format {doc.get('format')!r}"
+    return doc["map"]
+
+
+@lru_cache(maxsize=1)
+def _variant_table() -> dict[int, str]:
+    return str.maketrans(variants())
+
+
 def simplify(text: str) -> str:
     """``text`` in simplified characters (OpenCC ``t2s``), keeping a character whose simplified
-    form is outside the common repertoire (see the module docstring)."""
+    form is outside the common repertoire and showing a variant OpenCC keeps in its standard
+    form (see the module docstring). The result has the length of ``text``."""
     out = converter("t2s").convert(text)
     if len(out) != len(text):  # a phrase rule changed the length: char by char
         out = "".join(s if len(s := converter("t2s").convert(c)) == 1 else c for c in text)
-    if all(in_common_repertoire(s) or s == t for s, t in zip(out, text)):
-        return out
-    return "".join(s if s == t or in_common_repertoire(s) else t for s, t in zip(out, text))
+    if not all(in_common_repertoire(s) or s == t for s, t in zip(out, text)):
+        out = "".join(s if s == t or in_common_repertoire(s) else t for s, t in zip(out, text))
+    return out.translate(_variant_table())
 
 
 def convert(text: str, script: str) -> str:
