@@ -130,12 +130,23 @@ def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Voc
     _check_shapes(weights, cfg, model_class)
     model = model_class(cfg)
     try:
-        load_model(model, str(weights), strict=True, device=str(device))
+        missing, unexpected = load_model(model, str(weights), strict=False, device=str(device))
     except (OSError, RuntimeError, ValueError, SafetensorError) as err:
         raise CheckpointError(f"cannot load weights from {weights}: {str(err).splitlines()[0]}") from err
+    if missing or unexpected:
+        raise CheckpointError(f"checkpoint {weights} does not fit its {type(model).__name__}: "
+                              + "; ".join(f"{what} {_listed(names)}" for what, names in
+                                          (("it lacks", missing), ("it has extra", unexpected)) if names))
     if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
         raise CheckpointError(f"checkpoint {weights} holds weights that are not finite (NaN or inf)")
     return model.to(device), vocab, header
+
+
+def _listed(names, most: int = 6) -> str:
+    """'a', 'b', 'c' — at most ``most`` names, then how many more."""
+    names = sorted(names)
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _config(path: Path, header: dict):

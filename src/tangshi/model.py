@@ -152,7 +152,9 @@ class PoemModel(nn.Module):
             if cfg.rule_inputs else None
         self.encoder = Encoder(cfg, self.embed)
         self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
-        self.decoder = CELLS[cfg.cell](cfg.emb, cfg.hidden, cfg.layers, dropout=cfg.dropout, impl=cfg.impl)
+        # dropout between stacked layers; one layer has none to give (and torch would warn of it)
+        between = cfg.dropout if cfg.layers > 1 else 0.0
+        self.decoder = CELLS[cfg.cell](cfg.emb, cfg.hidden, cfg.layers, dropout=between, impl=cfg.impl)
         self.attn = nn.Linear(2 * cfg.enc_hidden, cfg.hidden, bias=False)  # score = h W_a s
         self.combine = nn.Linear(cfg.hidden + 2 * cfg.enc_hidden, cfg.emb)
         self.drop = nn.Dropout(cfg.dropout)

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import os
+import sys
 from pathlib import Path
 
 HELP = {
@@ -81,6 +82,22 @@ def _setup_distributed() -> None:
             torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
 
 
+def console(rec: dict) -> None:
+    """One line on stderr per record of ``log.jsonl`` (every ``--log-every`` steps, each evaluation,
+    each event), above the progress bar when there is one: without a terminal there is no bar."""
+    from tqdm import tqdm
+
+    if rec.get("event") in ("train", "eval"):
+        loss = rec.get("loss", rec.get("valid_loss"))
+        what = "train" if rec["event"] == "train" else "valid"
+        extra = (f"  grad norm {rec['grad_norm']:.2f}  lr {rec['lr']:.2e}" if what == "train"
+                 else f"  ppl {rec['valid_ppl']:.1f}")
+        line = f"step {rec['step']}  {what} loss {loss:.4f}{extra}  {rec['chars_per_s']:,.0f} chars/s"
+    else:
+        line = f"{rec.get('event')}: " + json.dumps({k: v for k, v in rec.items() if k != "event"}, ensure_ascii=False)
+    tqdm.write(line, file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``tangshi train``."""
     import torch
@@ -119,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                          dynasties=several, slots=rules, moods=moods)
     valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len,
                          dynasties=several, slots=rules, moods=moods)
-    trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg)
+    trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg, log=console)
     if trainer.rank == 0:
         print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"
               f" ({train.tokens:,} tokens); device {trainer.device}, {str(trainer.dtype).replace('torch.', '')}"

@@ -76,6 +76,16 @@ def _nan_weights(d: Path) -> None:
     checkpoint.save(d, model, vocab, meta)  # a valid file, with a valid checksum, of NaNs
 
 
+def _drop_tensor(name: str) -> Callable[[Path], None]:
+    def drop(d: Path) -> None:
+        from safetensors.torch import load_file, save_file
+
+        tensors = load_file(str(_weights(d)))
+        del tensors[name]
+        save_file(tensors, str(_weights(d)), metadata={"format": "pt"})
+    return drop
+
+
 def _no_checksum(fn: Callable[[Path], None]) -> Callable[[Path], None]:
     def both(d: Path) -> None:
         h = _header(d)
@@ -106,6 +116,8 @@ CASES = {
     "model config missing": (lambda d: (d / "model.json").write_text(json.dumps(
         {k: v for k, v in _header(d).items() if k != "model"})), "no 'model'"),
     "vocabulary broken": (lambda d: _set_header(d, vocab={**_header(d)["vocab"], "chars": "abc"}), "vocabulary"),
+    "a tensor missing, plain": (_no_checksum(_drop_tensor("out_bias")), "does not fit its PoemModel: it lacks"
+                                " 'out_bias'"),
     "other format version": (lambda d: _set_header(d, version=99), "v99"),
 }
 
