@@ -21,12 +21,17 @@ PACKAGE = ROOT / "src" / "tangshi"
 
 
 def _committed() -> list[Path]:
-    """Files under src/tangshi that git tracks, relative to the package folder."""
+    """Files under src/tangshi that git tracks or would add (not ignored), relative to the package folder.
+
+    On a clean clone these are the committed files; in a working copy, a new module or data file
+    counts before it is committed."""
+    cmd = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "src/tangshi"]
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "src/tangshi"], cwd=ROOT, capture_output=True, check=True)
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout: no list of committed files")
-    return [Path(p).relative_to("src/tangshi") for p in out.stdout.decode().split("\0") if p]
+    files = {Path(p).relative_to("src/tangshi") for p in out.stdout.decode().split("\0") if p}
+    return sorted(f for f in files if (PACKAGE / f).is_file())
 
 
 def _patterns() -> list[str]:

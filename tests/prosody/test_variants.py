@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from tangshi.hanzi import converter, join_lines, split_lines
 from tangshi.prosody import check
 from tangshi.prosody.lexicon import load, to_traditional
 from tangshi.script import convert, from_model, variants
+
+sys.path.insert(0, str(Path(__file__).parent))
+from prosody_poems import KNOWN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "corpus" / "package" / "dist" / "quantangshi"
@@ -62,6 +66,23 @@ def test_every_mapped_pair_keeps_its_readings():
         for as_simplified in (True, False):
             shown = to_traditional(standard, simplified=as_simplified)
             assert sorted(lex.lookup(shown)) == own, (variant, standard, shown)
+
+
+WITH_VARIANTS = [k for k in KNOWN if any(c in variants() for c in k.text)]
+
+
+@pytest.mark.parametrize("known", WITH_VARIANTS, ids=lambda k: k.title)
+@pytest.mark.parametrize("mode", ["contextual", "strict", "lenient"])
+def test_a_known_poem_keeps_its_verdict_when_its_variants_are_shown_simplified(known, mode):
+    simplified = join_lines([from_model(line, "simplified") for line in split_lines(known.text)])
+    assert not any(c in variants() for c in simplified)
+    trad, simp = check(known.text, mode), check(simplified, mode)
+    assert (simp.ok, simp.pattern, simp.rhyme_group, simp.kinds()) == (trad.ok, trad.pattern, trad.rhyme_group,
+                                                                         trad.kinds())
+
+
+def test_the_known_poems_hold_variants():
+    assert {k.title for k in WITH_VARIANTS} >= {"蘇武廟", "江畔獨步尋花七絕句 二"}
 
 
 def _fixture_poems() -> list[str]:
