@@ -135,3 +135,11 @@ def test_the_table_rebuilds_from_its_sources():
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     assert build.render(build.document(build.vocabulary(build.VOCAB))) == DATA.read_text("utf-8")
+
+
+def test_the_docs_state_the_table_count():
+    import tangshi.script
+
+    count = json.loads(DATA.read_text("utf-8"))["count"]
+    assert f"{count} characters" in tangshi.script.__doc__
+    assert f"**{count}**" in (ROOT / "docs" / "prosody.md").read_text("utf-8")
