@@ -88,6 +88,7 @@ def test_bad_field_is_422_naming_it(client, field, value):
     assert res.status_code == 422
     body = res.json()
     assert body["detail"].startswith(f"{field}: ") and [e["field"] for e in body["errors"]] == [field]
+    assert body["field"] == field and body["code"] not in ("invalid", "http_error"), body  # a code the page words
 
 
 @pytest.mark.parametrize("body, needle", [
@@ -193,7 +194,8 @@ def test_page_and_docs(client):
         assert client.get(f"/static/{asset}").status_code == 200
     schema = client.get("/openapi.json").json()
     assert {"/api/poems", "/api/check", "/api/health"} <= set(schema["paths"])
-    assert schema["components"]["schemas"]["WriteRequest"]["properties"]["n"]["maximum"] == 16
+    assert schema["components"]["schemas"]["WriteBody"]["properties"]["n"]["maximum"] == 16
+    assert "WriteRequest" not in schema["components"]["schemas"]  # the dataclass's name is not reused
     assert client.get("/docs").status_code == 200
 
 
@@ -212,7 +214,7 @@ def test_allow_host_opens_a_name_deliberately(poet) -> None:
     from fastapi.testclient import TestClient
 
     from tangshi.server import create_app
-    from tangshi.server.cli import allowed_hosts
+    from tangshi.cli.serve import allowed_hosts
 
     assert allowed_hosts("127.0.0.1", None) == () and allowed_hosts("0.0.0.0", None) == ("*",)
     assert allowed_hosts("0.0.0.0", ["poems.example.org"]) == ("poems.example.org",)
@@ -264,3 +266,128 @@ def test_check_scores_duizhang(client):
     assert [c["parallel"] for c in res["duizhang"][1:]] == [True, True, False]
     pair = res["duizhang"][2]["pairs"][3]
     assert (pair["a"], pair["b"], pair["class_a"], pair["strong"]) == ("三", "万", "数目", True)
+
+
+LUSHI_NAMES = ["首联", "颔联", "颈联", "尾联"]
+
+
+def test_a_written_lushi_carries_its_duizhang(client, tiny_model):
+    """/api/poems and ``tangshi write --json`` give a 律诗's 对仗 per couplet, as /api/check does; a 绝句 none."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    poem = write(client, form="五律", seed=4)["poems"][0]
+    couplets = poem["check"]["duizhang"]
+    assert [c["name"] for c in couplets] == LUSHI_NAMES and [c["lines"] for c in couplets] == [[1, 2], [3, 4], [5, 6],
+                                                                                                [7, 8]]
+    assert all(c["scored"] and len(c["pairs"]) >= 2 for c in couplets), couplets
+    assert couplets == client.post("/api/check", json={"text": poem["text"]}).json()["duizhang"]
+    assert write(client, form="七绝", seed=4)["poems"][0]["check"]["duizhang"] == []
+    cli = Path(sys.executable).parent / "tangshi"
+    for form, names in (("七律", LUSHI_NAMES), ("五绝", [])):
+        out = subprocess.run([str(cli), "write", "--model", str(tiny_model), "--form", form, "--seed", "4", "--json"],
+                             capture_output=True, text=True, timeout=300, env={**__import__("os").environ,
+                                                                                "OMP_NUM_THREADS": "1"})
+        assert out.returncode == 0, out.stderr
+        got = json.loads(out.stdout)["poems"][0]["check"]["duizhang"]
+        assert [c["name"] for c in got] == names and all(c["pairs"] for c in got)
+
+
+@pytest.mark.parametrize("body, code, field, params", [
+    ({"acrostic": "春山"}, "wrong_count", "acrostic", {"got": 2, "want": 4, "form": "五言绝句"}),
+    ({"acrostic": "ab春山"}, "not_han", "acrostic", {}),
+    ({"first_line": "𠀀春山花月"}, "unknown_char", "first_line", {"chars": "𠀀"}),
+    ({"first_line": "春山花月"}, "wrong_length", "first_line", {"got": 4, "want": 5}),
+    ({"first_line": "，"}, "empty", "first_line", {}),
+    ({"n": 3, "beam": 2}, "n_over_beam", "n", {"n": 3, "beam": 2}),
+    ({"dynasty": "宋"}, "not_trained", "dynasty", {"value": "宋"}),
+    ({"mood": "喜"}, "not_trained", "mood", {"value": "喜"}),
+    ({"mood": "乐"}, "not_a_choice", "mood", {"value": "乐"}),
+    ({"form": "六绝"}, "not_a_choice", "form", {"value": "六绝"}),
+    ({"rhyme": "董"}, "not_a_choice", "rhyme", {"value": "董"}),
+    ({"rhyme": "东", "rules": "off"}, "rhyme_needs_rules", "rhyme", {}),
+    ({"rules": "loose"}, "not_a_choice", "rules", {"value": "loose"}),
+    ({"temperature": 0}, "out_of_range", "temperature", {"min": 0, "min_open": True}),
+    ({"n": 17}, "out_of_range", "n", {"max": 16}),
+    ({"seed": "x"}, "wrong_type", "seed", {"kind": "int"}),
+    ({"first_rhymes": "maybe"}, "wrong_type", "first_rhymes", {"kind": "bool"}),
+    ({"title": "长" * 33}, "too_long", "title", {"max_length": 32}),
+    ({"colour": "red"}, "unknown_field", "colour", {}),
+])
+def test_errors_carry_a_code_a_field_and_params(client, body, code, field, params):
+    res = client.post("/api/poems", json={"form": "五绝", **body})
+    assert res.status_code == 422
+    got = res.json()
+    assert (got["code"], got["field"]) == (code, field) and got["errors"][0]["code"] == code
+    assert got["errors"][0]["params"].items() >= params.items(), got
+
+
+def test_every_error_has_the_same_shape(client):
+    from tangshi.server.problems import CODES
+
+    answers = [client.post("/api/poems", content=b"{not json", headers={"content-type": "application/json"}),
+               client.post("/api/poems", json=["五绝"]), client.post("/api/check", json={}),
+               client.post("/api/check", json={"text": "春" * 10_000}), client.get("/api/nope"), client.get("/api/poems"),
+               client.get("/api/health", headers={"host": "evil.example"})]
+    want = [(422, "bad_json", None), (422, "bad_body", None), (422, "required", "text"), (413, "too_large", None),
+            (404, "not_found", None), (405, "method_not_allowed", None), (400, "bad_host", None)]
+    assert [(r.status_code, r.json()["code"], r.json()["field"]) for r in answers] == want
+    assert all(set(r.json()) == {"detail", "code", "field", "errors"} and r.json()["code"] in CODES for r in answers)
+
+
+def test_input_error_codes_read_every_message_of_the_request():
+    """Each InputError the request and the poet raise maps to its own code (not the fallback), so a
+    reworded message fails here rather than reaching the page as ``invalid``."""
+    from tangshi.errors import InputError
+    from tangshi.server.problems import from_input_error
+
+    cases = {"the model does not know the character(s) '𠀀', '嶽' (traditional '嶽') in the acrostic": "unknown_char",
+             "the rhyme group 一东 offers 3 rhyme characters this model knows; a 七言律诗 needs 4": "rhyme_too_small",
+             "the given line ends on 「天」, which does not rhyme in 一东: leave --rhyme out": "rhyme_mismatch",
+             "line 1 of the first line starts with '春', but the acrostic asks for '秋'": "acrostic_conflict",
+             "the first line gives 4 lines; a 五言绝句 has 4, so nothing is left to write": "too_many_lines",
+             "title has 40 characters; at most 32 are allowed": "too_long", "title is not valid UTF-8 text": "bad_text",
+             "seed must be 0..2^63-1, got -1": "out_of_range", "mood must be a mood's name, not 3": "wrong_type",
+             "no poem given: the text is empty": "empty", "text is required": "required"}
+    for message, code in cases.items():
+        assert from_input_error(InputError(message, field="x")).code == code, message
+    assert from_input_error(InputError(next(iter(cases)))).params["chars"] == "𠀀嶽"
+    assert from_input_error(InputError("something new", field="title")).code == "invalid"
+
+
+def test_meta_gives_every_menu(client):
+    """The page builds its menus from /api/meta: each menu is the request's canonical choices, labelled."""
+    from tangshi import request as R
+
+    meta = client.get("/api/meta").json()
+    menus = meta["menus"]
+    assert [e["value"] for e in menus["write"]["rules"]] == list(R.RULES)
+    assert [e["value"] for e in menus["write"]["start"]] == [None, "平起", "仄起"]  # not its other spellings
+    assert [e["value"] for e in menus["write"]["mood"]] == [None, *meta["write"]["mood"]["choices"]]
+    assert [e["value"] for e in menus["write"]["dynasty"]] == meta["write"]["dynasty"]["choices"]
+    assert [e["value"] for e in menus["check"]["mode"]] == list(R.CHECK_MODES)
+    entries = [e for part in menus.values() for menu in part.values() for e in menu]
+    assert all(isinstance(e["label"], str) and e["label"] for e in entries)
+    assert [e["hint"] for e in menus["write"]["mood"][1:]] == ["欢喜", "悲伤", "愁绪", "闲适", "豪壮", "思念"]
+    assert meta["write"]["rhyme"]["max_length"] == R.spec(R.WriteRequest, "rhyme").max_len
+
+
+def test_meta_names_rhyme_groups_in_both_scripts(client):
+    from tangshi.request import rhyme_choices
+
+    groups = client.get("/api/meta").json()["rhyme_groups"]
+    simplified = {g["name"]: g["simplified"] for g in groups}
+    assert len(groups) == 106 and [g["name"] for g in groups if g["ping"]] == list(rhyme_choices())
+    assert (simplified["八齊"], simplified["一東"], simplified["九靑"], simplified["十一眞"]) == ("八齐", "一东", "九青",
+                                                                                                  "十一真")
+    assert simplified["十一尤"] == "十一尤"
+
+
+def test_favicon(client):
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.lstrip().startswith("<svg") and "http://www.w3.org/2000/svg" in icon.text and "href" not in icon.text

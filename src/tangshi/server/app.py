@@ -3,7 +3,9 @@
 :func:`create_app` takes a loaded poet (anything with ``write``, ``vocab``, ``header`` and
 ``name``, so tests can pass a fake) and serves it; it loads nothing itself. Status codes:
 422 for a bad field or an unknown character, 413 for a body over the limit, 503 (with
-``Retry-After``) when the generation pool is full, 504 when a poem takes too long.
+``Retry-After``) when the generation pool is full, 504 when a poem takes too long. Every error body
+carries a machine ``code`` and the ``field`` it is about (:mod:`tangshi.server.problems`), so the
+page words it in its own language.
 """
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from tangshi import __version__
 from tangshi import request as R
 from tangshi.errors import InputError, NoPoem
 from tangshi.script import convert
+from tangshi.server import menus
+from tangshi.server import problems as P
 from tangshi.server import schemas as S
 from tangshi.server.limits import AllowedHosts, BodyLimit, SecurityHeaders
 from tangshi.server.batcher import Batcher
@@ -33,28 +38,26 @@ BUSY = {503: {"model": S.ErrorOut, "description": "the generation pool is full; 
         504: {"model": S.ErrorOut, "description": "generation took longer than the timeout"}}
 
 
-def _field(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p != "body"]
-    return ".".join(parts) or "body"
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 def _validation_error(_: Request, err: RequestValidationError) -> JSONResponse:
-    """422 with one line naming each bad field, and the fields as a list for the page."""
-    errors = [{"field": _field(e["loc"]), "message": e["msg"].removeprefix("Value error, ")} for e in err.errors()]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+    """422 with one line naming each bad field, and each error's code and field for the page."""
+    return JSONResponse(P.body([P.from_pydantic(e) for e in err.errors()]), status_code=422)
 
 
-def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(P.body([P.Problem(code, message)]), status_code=status, headers=headers)
 
 
 def _input_error(_: Request, err: InputError) -> JSONResponse:
     """422 for a value the request or the model rejects; named by its field when it has one."""
-    if err.field is None:
-        return _error(422, str(err))
-    return JSONResponse({"detail": f"{err.field}: {err}", "errors": [{"field": err.field, "message": str(err)}]},
-                        status_code=422)
+    return JSONResponse(P.body([P.from_input_error(err)]), status_code=422)
+
+
+def _http_error(_: Request, err: HTTPException) -> JSONResponse:
+    """Starlette's own errors (404, 405) in the same shape as the others."""
+    return _error(err.status_code, HTTP_CODES.get(err.status_code, "http_error"), str(err.detail), err.headers)
 
 
 def create_app(poet, workers: int | None = None, queue: int | None = None, timeout: float = 30.0,
@@ -81,10 +84,11 @@ def create_app(poet, workers: int | None = None, queue: int | None = None, timeo
     app.add_middleware(AllowedHosts, extra=tuple(allow_hosts))  # added last: runs first
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(Busy, lambda _, e: _error(503, f"server busy: {e}; retry shortly",
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Busy, lambda _, e: _error(503, "busy", f"server busy: {e}; retry shortly",
                                                         {"Retry-After": str(RETRY_AFTER_S)}))
-    app.add_exception_handler(TimedOut, lambda _, e: _error(504, str(e)))
-    app.add_exception_handler(NoPoem, lambda _, e: _error(500, str(e)))
+    app.add_exception_handler(TimedOut, lambda _, e: _error(504, "timeout", str(e)))
+    app.add_exception_handler(NoPoem, lambda _, e: _error(500, "no_poem", str(e)))
     if candidates is not None:
         R.WriteRequest(candidates=candidates)  # in range, or InputError
     _routes(app, poet, pool, candidates)
@@ -101,7 +105,7 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     @app.post("/api/poems", response_model=S.PoemsOut, responses={**ERRORS, **BUSY}, tags=["poems"])
-    async def write(body: S.WriteRequest) -> dict:
+    async def write(body: S.WriteBody) -> dict:
         """Write poems: the same fields and JSON as ``tangshi write --json``."""
         fields = body.model_dump(exclude_unset=True)
         if candidates is not None:
@@ -110,15 +114,15 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
         return {"poems": [p.to_json() for p in poems]}
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])
-    def check_poem(body: S.CheckRequest) -> dict:
+    def check_poem(body: S.CheckBody) -> dict:
         """Check a poem against the rules of regulated verse (``tangshi check --json``)."""
         from tangshi.prosody import check
 
         req = S.to_request(body, R.CheckRequest)
         return check(req.text, req.mode, duizhang=True).to_json()
 
-    @app.post("/api/convert", response_model=S.ConvertResponse, responses=ERRORS, tags=["check"])
-    def convert_text(req: S.ConvertRequest) -> dict:
+    @app.post("/api/convert", response_model=S.ConvertOut, responses=ERRORS, tags=["check"])
+    def convert_text(req: S.ConvertBody) -> dict:
         """The text in simplified or traditional characters."""
         return {"text": convert(req.text, req.script)}
 
@@ -132,8 +136,9 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
     @app.get("/api/meta", tags=["meta"])
     def meta() -> dict:
         """What the page needs to build its forms: the poem forms, every request field's default and
-        limits (from :mod:`tangshi.request`), the conditions the loaded model knows (its dynasties
-        and moods) and the names of the checker's issues."""
+        limits (from :mod:`tangshi.request`), each menu's entries with their labels and the 平水韵
+        groups in both scripts (:mod:`tangshi.server.menus`), the conditions the loaded model knows
+        (its dynasties and moods), the names of the checker's issues and the error codes."""
         from tangshi.hanzi import SHORT_NAMES
         from tangshi.prosody.forms import FORMS
         from tangshi.prosody.report import ERROR_KINDS, NOTE_KINDS
@@ -143,4 +148,5 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
                            "chars": f.n_chars} for f in FORMS],
                 "kinds": {**ERROR_KINDS, **NOTE_KINDS}, "errors": list(ERROR_KINDS),
                 "write": R.limits(R.WriteRequest), "check": R.limits(R.CheckRequest),
+                "menus": menus.menus(), "rhyme_groups": menus.rhyme_groups(), "error_codes": P.CODES,
                 "conditions": poet.conditions, "body_bytes": app.state.max_body}

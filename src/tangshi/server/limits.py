@@ -13,13 +13,15 @@ from __future__ import annotations
 import ipaddress
 import json
 
+from tangshi.server import problems
+
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 DOCS = ("/docs", "/redoc")
 
 
-async def _reply(send, status: int, message: str) -> None:
-    body = json.dumps({"detail": message}).encode()
+async def _reply(send, status: int, code: str, message: str) -> None:
+    body = json.dumps(problems.body([problems.Problem(code, message)])).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
@@ -62,7 +64,7 @@ class AllowedHosts:
             return await self.app(scope, receive, send)
         name = host_name(dict(scope["headers"]).get(b"host", b""))
         if not self.allowed(name):
-            return await _reply(send, 400, f"Host {name!r} is not served here; start the server with"
+            return await _reply(send, 400, "bad_host", f"Host {name!r} is not served here; start the server with"
                                            f" --allow-host {name or 'NAME'} to answer it")
         return await self.app(scope, receive, send)
 
@@ -80,9 +82,9 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
-                return await _reply(send, 400, f"bad Content-Length {declared.decode(errors='replace')!r}")
+                return await _reply(send, 400, "bad_length", f"bad Content-Length {declared.decode(errors='replace')!r}")
             if int(declared) > self.max_bytes:
-                return await _reply(send, 413, too_large)
+                return await _reply(send, 413, "too_large", too_large)
         body, more = bytearray(), True
         while more:  # read it all (it is small), then replay it to the app
             message = await receive()
@@ -91,7 +93,7 @@ class BodyLimit:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                return await _reply(send, 413, too_large)
+                return await _reply(send, 413, "too_large", too_large)
         replayed = False
 
         async def replay():

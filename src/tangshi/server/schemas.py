@@ -6,6 +6,9 @@ OpenAPI schema shows the same limits. FastAPI answers 422 naming a field that is
 what needs more than one field (an acrostic against the form, ``n`` against ``beam``) is checked
 by building the :class:`tangshi.request.WriteRequest` itself (``to_request``), which names the
 field too. Responses mirror ``Poem.to_json()`` and ``Report.to_json()`` field for field.
+
+Bodies are named ``…Body`` and answers ``…Out``: :class:`WriteBody` is the JSON form of the
+request dataclass :class:`tangshi.request.WriteRequest`, not a second class of the same name.
 """
 from __future__ import annotations
 
@@ -36,17 +39,18 @@ def _pydantic_field(cls: type, f: dataclasses.Field) -> tuple[Any, Any]:
     return (Optional[kind] if optional else kind), Field(default, description=s.help, **limits)
 
 
-def _schema(cls: type, example: dict) -> type[BaseModel]:
+def _schema(cls: type, name: str, example: dict) -> type[BaseModel]:
+    """The pydantic body ``name`` of a request dataclass: its fields, defaults and limits."""
     fields = {f.name: _pydantic_field(cls, f) for f in dataclasses.fields(cls)}
     config = ConfigDict(extra="forbid", json_schema_extra={"examples": [example]})
-    model = create_model(cls.__name__, __config__=config, **fields)
-    model.__doc__ = cls.__doc__
+    model = create_model(name, __config__=config, **fields)
+    model.__doc__ = f"The JSON body of a :class:`tangshi.request.{cls.__name__}`: {cls.__doc__}"
     return model
 
 
-WriteRequest = _schema(R.WriteRequest, {"form": "七言绝句", "title": "秋夜", "temperature": 0.8, "seed": 7})
-CheckRequest = _schema(R.CheckRequest, {"text": "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。",
-                                        "mode": "contextual"})
+WriteBody = _schema(R.WriteRequest, "WriteBody", {"form": "七言绝句", "title": "秋夜", "temperature": 0.8, "seed": 7})
+CheckBody = _schema(R.CheckRequest, "CheckBody", {"text": "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。",
+                                                  "mode": "contextual"})
 
 
 def to_request(body: BaseModel, cls: type):
@@ -57,7 +61,7 @@ def to_request(body: BaseModel, cls: type):
 Script = Literal[R.SCRIPTS]  # type: ignore[valid-type]
 
 
-class ConvertRequest(BaseModel):
+class ConvertBody(BaseModel):
     """``POST /api/convert``: text to show in the other script."""
 
     model_config = ConfigDict(extra="forbid")
@@ -66,7 +70,7 @@ class ConvertRequest(BaseModel):
     script: Script
 
 
-class ConvertResponse(BaseModel):
+class ConvertOut(BaseModel):
     text: str
 
 
@@ -121,7 +125,8 @@ class ReportOut(BaseModel):
     lines: list[LineOut]
     errors: list[IssueOut]
     notes: list[IssueOut]
-    duizhang: list[CoupletOut] = Field([], description="对仗 per couplet of a 律诗 (/api/check only; a note)")
+    duizhang: list[CoupletOut] = Field([], description="对仗 per couplet of a 律诗, in /api/check and in each written"
+                                                       " poem's check; empty for a 绝句 (a note, never an error)")
 
 
 class PoemOut(BaseModel):
@@ -153,5 +158,19 @@ class HealthOut(BaseModel):
     queue: int
 
 
+class ProblemOut(BaseModel):
+    """One error (tangshi.server.problems): word it from ``code``, ``field`` and ``params``."""
+
+    field: Optional[str] = Field(..., description="the request field it is about; null: the request as a whole")
+    code: str = Field(..., description="a stable machine code (GET /api/meta lists them: error_codes)")
+    message: str = Field(..., description="the error in English, for people (may be reworded)")
+    params: dict[str, Any] = Field({}, description="values to word it with, e.g. {\"got\": 2, \"want\": 4}")
+
+
 class ErrorOut(BaseModel):
-    detail: str
+    """Every error answer: ``detail`` for people, ``code`` and ``field`` (the first error's) for programs."""
+
+    detail: str = Field(..., description="the errors in one English line, each after its field")
+    code: str = Field(..., description="the first error's machine code")
+    field: Optional[str] = Field(..., description="the first error's field; null: the request as a whole")
+    errors: list[ProblemOut]

@@ -1,5 +1,6 @@
 // tangshi web page: write a poem (POST /api/poems) or check one (POST /api/check), and draw
 // the checker's verdict: each character with its 平/仄 mark, rhymes ringed, violations filled.
+// Every menu, limit and choice comes from GET /api/meta; errors are worded by words.js.
 "use strict";
 
 const TONE_MARK = { P: "○", Z: "●", PZ: "◐", "?": "?" };
@@ -7,6 +8,7 @@ const state = {
   script: "simplified",
   form: "七言律诗",
   meta: null,
+  groupSimplified: {}, groupPattern: null,  // 平水韵 group names -> simplified, and a pattern finding them
   shown: { write: null, check: null },  // {title, text, mode} of what each panel shows
 };
 
@@ -18,16 +20,23 @@ const el = (tag, cls, text) => {
   return node;
 };
 
+// The API's answer, or an Error with its problems ({field, code, message, params}; tangshi.server.problems).
 async function api(path, body) {
   const init = body === undefined ? {} : {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
   };
-  const res = await fetch(path, init);
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (cause) {
+    throw Object.assign(new Error(String(cause)), { problems: [{ field: null, code: "offline", message: String(cause) }] });
+  }
   const data = await res.json().catch(() => ({ detail: `HTTP ${res.status}` }));
   if (!res.ok) {
     const err = new Error(data.detail || `HTTP ${res.status}`);
     err.status = res.status;
-    err.fields = (data.errors || []).map((e) => e.field);
+    err.problems = data.errors || [{ field: null, code: data.code || "http_error", message: err.message }];
+    err.fields = err.problems.map((e) => e.field).filter(Boolean);
     throw err;
   }
   return data;
@@ -35,10 +44,16 @@ async function api(path, body) {
 
 function showError(id, err) {
   const box = $(id);
-  if (!err) { box.hidden = true; box.textContent = ""; return; }
-  const busy = err.status === 503 ? "服务繁忙，请稍后再试。" : err.status === 504 ? "写诗超时，请再试一次。" : "";
-  box.textContent = busy || err.message;
+  if (!err) { box.hidden = true; box.textContent = ""; delete box.dataset.code; return; }
+  box.textContent = wordError(err, state.meta, state.script);
+  if (err.problems) box.dataset.code = err.problems[0].code;  // for tests and styles: what went wrong
   box.hidden = false;
+}
+
+// 平水韵 group names in the page's script: the lexicon names them in traditional characters (八齊)
+function inScript(text) {
+  if (!text || state.script !== "simplified" || !state.groupPattern) return text;
+  return text.replace(state.groupPattern, (name) => state.groupSimplified[name]);
 }
 
 // ---- drawing a report -------------------------------------------------------------------
@@ -65,7 +80,7 @@ function drawLine(line, i, at) {
     const tone = line.tones[j];
     cell.append(el("span", "glyph", ch), el("span", "tone", TONE_MARK[tone] ?? "?"));
     cell.title = `${{ P: "平", Z: "仄", PZ: "平仄两读", "?": "未收" }[tone] ?? ""}` +
-      (line.readings[j]?.length ? ` · ${line.readings[j].join("、")}` : "");
+      (line.readings[j]?.length ? ` · ${line.readings[j].map(inScript).join("、")}` : "");
     row.append(cell);
   });
   row.append(el("span", "punct", i % 2 ? "。" : "，"));
@@ -79,7 +94,7 @@ function drawIssues(report) {
     const item = el("li", `issue ${cls}`);
     const where = issue.line ? `第${issue.line}句` + (issue.pos ? `第${issue.pos}字` : "") : "全篇";
     item.append(el("span", "where", where), el("span", "kind", kinds[issue.kind] || issue.kind),
-                el("span", "message", issue.message));
+                el("span", "message", inScript(issue.message)));
     item.dataset.line = issue.line ?? "";
     item.dataset.pos = issue.pos ?? "";
     list.append(item);
@@ -138,8 +153,9 @@ function flash(root, item, on) {
 
 function verdictLine(report) {
   const p = el("p", "verdict");
-  const parts = [report.form || "体式不明", report.pattern, report.rhyme_group && `${report.rhyme_group}韵`,
-                 { contextual: "依上下文定读", strict: "严格", lenient: "宽松" }[report.mode]].filter(Boolean);
+  const mode = state.meta.menus.check.mode.find((e) => e.value === report.mode);
+  const parts = [report.form || "体式不明", report.pattern, report.rhyme_group && `${inScript(report.rhyme_group)}韵`,
+                 mode ? mode.label : report.mode].filter(Boolean);
   p.append(parts.join(" · ") + " — ");
   p.append(report.ok ? el("span", "ok", "合律") : el("span", "bad", `不合律（${report.errors.length}处）`));
   return p;
@@ -250,6 +266,7 @@ async function onCheck(ev) {
 
 async function setScript(script) {
   state.script = script;
+  offerRhymes();
   document.querySelectorAll(".script-switch button").forEach((b) => {
     b.setAttribute("aria-pressed", String(b.dataset.script === script));
   });
@@ -291,10 +308,33 @@ function drawForms(forms) {
   chooseForm(forms.find((f) => f.name === state.form) || forms[0]);
 }
 
-// Every limit comes from /api/meta (tangshi.request), so the page takes what the API takes.
+// A menu's entries from /api/meta: {value, label, hint}; null is the entry that leaves it to the model.
+function fillMenu(select, entries, fallback, known) {
+  select.replaceChildren();
+  for (const e of entries) {
+    const words = e.label + (e.hint ? `（${e.hint}）` : "") + (e.value !== null && e.value === fallback ? " · 默认" : "");
+    const option = el("option", "", words);
+    option.value = e.value ?? "";
+    option.disabled = e.value !== null && known !== undefined && !known.includes(e.value);
+    select.append(option);
+  }
+  select.value = fallback ?? "";
+}
+
+// the 平 groups offered for the rhyme field, in the page's script
+function offerRhymes() {
+  if (!state.meta) return;
+  $("#rhyme-groups").replaceChildren(...state.meta.rhyme_groups.filter((g) => g.ping).map((g) => {
+    const option = el("option");
+    option.value = state.script === "simplified" ? g.simplified : g.name;
+    return option;
+  }));
+}
+
+// Every menu and limit comes from /api/meta (tangshi.request), so the page takes what the API takes.
 function applyLimits(meta) {
   const write = $("#write-form").elements, fields = meta.write;
-  for (const name of ["title", "acrostic", "first_line"]) {
+  for (const name of ["title", "acrostic", "first_line", "rhyme"]) {
     if (fields[name].max_length) write[name].maxLength = fields[name].max_length;
   }
   const t = fields.temperature;
@@ -303,28 +343,23 @@ function applyLimits(meta) {
   write.temperature.value = t.default;
   write.seed.min = fields.seed.min;
   write.seed.max = fields.seed.max;
-  write.rules.value = fields.rules.default;
-  $("#check-form").elements.text.maxLength = meta.check.text.max_length;
+  const check = $("#check-form").elements;
+  check.text.maxLength = meta.check.text.max_length;
+  const menus = meta.menus;
+  fillMenu(write.rules, menus.write.rules, fields.rules.default);
+  fillMenu(write.start, menus.write.start, fields.start.default);
+  fillMenu(check.mode, menus.check.mode, meta.check.mode.default);
   // the moods and dynasties offered are those the loaded model was trained with
   const known = meta.conditions;
-  for (const mood of fields.mood.choices) {
-    const option = el("option", "", `${mood}（${MOOD_WORDS[mood] || mood}）`);
-    option.value = mood;
-    option.disabled = !known.moods.includes(mood);
-    write.mood.append(option);
-  }
+  fillMenu(write.mood, menus.write.mood, fields.mood.default, known.moods);
   write.mood.disabled = known.moods.length === 0;
   write.mood.title = known.moods.length ? "" : "此模型未以情感训练";
-  for (const dynasty of fields.dynasty.choices) {
-    const option = el("option", "", `${dynasty}诗`);
-    option.value = dynasty;
-    option.disabled = !known.dynasties.includes(dynasty);
-    write.dynasty.append(option);
-  }
-  write.dynasty.value = fields.dynasty.default;
+  fillMenu(write.dynasty, menus.write.dynasty, fields.dynasty.default, known.dynasties);
+  state.groupSimplified = Object.fromEntries(meta.rhyme_groups.map((g) => [g.name, g.simplified]));
+  const names = meta.rhyme_groups.map((g) => g.name).sort((a, b) => b.length - a.length);  // 十一尤 before 一尤
+  state.groupPattern = new RegExp(names.join("|"), "gu");
+  offerRhymes();
 }
-
-const MOOD_WORDS = { "喜": "欢喜", "悲": "悲伤", "愁": "愁绪", "闲": "闲适", "壮": "豪壮", "思": "思念" };
 
 function chooseForm(f) {
   state.form = f.name;
