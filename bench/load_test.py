@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tangshi.corpus.clean import REGULATED
-from tangshi.server.cli import is_loopback
+from tangshi.cli.serve import is_loopback
 from tangshi.server.local import serve, wait_ready
 
 TITLES = ["秋夜", "春望", "送别", "山居", "江上", "月下", "登高", "边塞", "夜雨", "故人"]

@@ -34,7 +34,7 @@ from tangshi.evaluate import teacher_forced_nll
 from tangshi.model import ModelConfig, PoemModel
 from tangshi.mood import MOODS
 from tangshi.train import TrainConfig, Trainer, lr_at
-from tangshi.train_cli import _add_fields, _override
+from tangshi.cli.train import _add_fields, _override
 
 
 def timed_schedule(cfg: TrainConfig, budget: float, t0: float):

@@ -31,7 +31,8 @@ import torch
 from tangshi import metrics
 from tangshi.decode import REPEAT_PENALTY
 from tangshi.corpus.build import load_dataset
-from tangshi.evaluate import form_value, generate, mode_requests
+from tangshi.cli.eval import form_value
+from tangshi.evaluate import generate, mode_requests
 from tangshi.judge import Judge
 from tangshi.poet import Poet
 from tangshi.request import WriteRequest, resolve_form, spec

@@ -20,7 +20,7 @@ import torch
 from tangshi import checkpoint
 from tangshi.decode import model_penalties
 from tangshi.errors import TangshiError
-from tangshi.evaluate import form_value
+from tangshi.cli.eval import form_value
 from tangshi.poet import DEFAULT_MODEL
 from tangshi.request import resolve_form
 

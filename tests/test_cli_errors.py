@@ -132,7 +132,7 @@ def test_only_standard_output_failures_are_taken_for_output_errors(monkeypatch: 
                                                                    capsys: pytest.CaptureFixture) -> None:
     """Another OSError inside a subcommand (a file it reads) is not an output error: it is raised as it was."""
     from tangshi import cli
-    from tangshi.prosody import cli as check_cli
+    from tangshi.cli import check as check_cli
 
     def fails(args) -> int:
         print("partial output")

@@ -69,13 +69,13 @@ def _validate(argv: list[str]) -> None:
 
     args = build_parser(argv).parse_args(argv)
     if argv[0] == "write":
-        from tangshi.decode_cli import request_of
+        from tangshi.cli.write import request_of
 
         request_of(args)
     elif argv[0] == "train":
         from tangshi.model import ModelConfig
         from tangshi.train import TrainConfig
-        from tangshi.train_cli import _override
+        from tangshi.cli.train import _override
 
         _override(TrainConfig, args)
         _override(ModelConfig, args, vocab_size=100)

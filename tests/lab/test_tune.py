@@ -44,7 +44,7 @@ def test_more_iterations_stop_helping_on_a_small_slice(result: dict) -> None:
 
 
 def test_cell_names_match_the_layers() -> None:
-    from tangshi.lab.cli import CELL_TYPES
+    from tangshi.cli.lab import CELL_TYPES
     from tangshi.nn import LAYERS
 
     assert CELL_TYPES == tuple(LAYERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tangshi.cli import main
-from tangshi.server.cli import is_loopback
+from tangshi.cli.serve import is_loopback
 
 
 def test_help_lists_flags(capsys):

@@ -6,7 +6,7 @@
   the distance between the marker and the word that must agree with it.
 
 Computation lives in those modules and returns plain dicts; :mod:`tangshi.lab.plots`
-draws them, :mod:`tangshi.lab.report` prints them, :mod:`tangshi.lab.cli` wires the
+draws them, :mod:`tangshi.lab.report` prints them, :mod:`tangshi.cli.lab` wires the
 ``tangshi lab`` command. Everything is synthetic and offline; nothing here reads the corpus.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ``tangshi`` command line: one parser, a subcommand per concern.
 
-Each subcommand lives in its own module, which exposes ``register(subparsers)``;
+Each subcommand lives in its own module of :mod:`tangshi.cli`, which exposes ``register(subparsers)``;
 modules are imported lazily so that ``tangshi check`` never pays for ``import torch``.
 User mistakes (:class:`tangshi.errors.TangshiError`) print one line and exit 2. Standard output
 that cannot be written is handled here, once for every subcommand: a reader that went away
@@ -21,13 +21,13 @@ CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `cat`, `seq`, `yes`
 
 # subcommand -> (module that registers it, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "corpus": ("tangshi.corpus.cli", "fetch, build and describe the Tang corpus"),
-    "check": ("tangshi.prosody.cli", "check a poem against the rules of regulated verse"),
-    "train": ("tangshi.train_cli", "train a recurrent poet on the corpus"),
-    "write": ("tangshi.decode_cli", "write a poem with a trained model"),
-    "eval": ("tangshi.evaluate", "evaluate a model on the test split"),
-    "lab": ("tangshi.lab.cli", "diagnostics for learners: gradient flow, long-range memory"),
-    "serve": ("tangshi.server.cli", "serve the poet and the checker over HTTP"),
+    "corpus": ("tangshi.cli.corpus", "fetch, build and describe the Tang corpus"),
+    "check": ("tangshi.cli.check", "check a poem against the rules of regulated verse"),
+    "train": ("tangshi.cli.train", "train a recurrent poet on the corpus"),
+    "write": ("tangshi.cli.write", "write a poem with a trained model"),
+    "eval": ("tangshi.cli.eval", "evaluate a model on the test split"),
+    "lab": ("tangshi.cli.lab", "diagnostics for learners: gradient flow, long-range memory"),
+    "serve": ("tangshi.cli.serve", "serve the poet and the checker over HTTP"),
 }
 
 
