@@ -7,13 +7,13 @@ and noun-class agreement of the middle couplets), the judge score, characters us
 per poem and 叠字, and the strict-check pass rate — beside the same figures for every real valid
 poem of the form.
 
-The rule that picks :data:`tangshi.duizhang.bias.STRENGTH`: per form, the smallest β at which
+The rule that picks :data:`tangshi.decoding.processors.parallel.PARALLEL_STRENGTH`: per form, the smallest β at which
 the generated middle couplets are parallel at least as often as the real ones (dz_middle) and
 agree at least as well by part of speech (dz_pos) and by noun class (dz_nouns), with the judge
 score no more than 0.05 nats worse than at β = 0 and repetition no higher than at β = 0 plus 0.1.
 
 Then, at the picked β, ``--gammas`` sweeps the counter-bias γ of the first and last couplets
-(:data:`tangshi.duizhang.bias.FREEDOM`): the smallest γ at which the 首联 and the 尾联 are each
+(:data:`tangshi.decoding.processors.parallel.FREEDOM`): the smallest γ at which the 首联 and the 尾联 are each
 called parallel no more often than real ones (dz_first, dz_last), with the same judge and
 repetition limits against the unbiased poet (β = 0, γ = 0), as the issue words it: "no worse than
 without the bias". (A first version measured those limits against the picked β without γ; its

@@ -67,7 +67,7 @@ def int8_fidelity(poet: Poet, poems: int) -> dict | None:
     from tangshi.corpus.build import load_dataset
     from tangshi.data import collate, encode_poems
     from tangshi.errors import TangshiError
-    from tangshi.stepper import Stepper, int8_available
+    from tangshi.decoding.stepper import Stepper, int8_available
 
     if not int8_available():
         return None

@@ -35,7 +35,7 @@ from tangshi import metrics
 from tangshi.corpus.build import load_dataset
 from tangshi.judge import Judge
 from tangshi.mood import MOODS
-from tangshi.mood.bias import MoodBias
+from tangshi.decoding.processors.mood import MoodBias
 from tangshi.mood.tagger import Lexicon, load, tag
 from tangshi.poet import Poet
 
@@ -116,9 +116,9 @@ def main() -> None:
     poet = Poet.load(args.model)
     if not poet.conditions["moods"]:
         sys.exit(f"bench/moods.py: the model {poet.name} was trained without moods")
-    from tangshi.mood.bias import STRENGTH
+    from tangshi.decoding.processors.mood import MOOD_STRENGTH
 
-    strengths = [float(x) for x in args.strengths.split(",")] if args.strengths else [STRENGTH]
+    strengths = [float(x) for x in args.strengths.split(",")] if args.strengths else [MOOD_STRENGTH]
     reader = None
     if args.held_out:
         pushed, reader = halves(load())

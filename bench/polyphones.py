@@ -31,20 +31,37 @@ from worktree import checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Runs in either tree: only Poet.write, the decoder's sample and _allowed hooks exist in both.
+# Runs in either tree: Poet.write exists in both; the hooks on the mask and the sampler differ.
 GENERATE = r"""
 import json, sys
-import tangshi.decode as D
 from tangshi.poet import Poet
 
 job = json.loads(open(sys.argv[1], encoding="utf-8").read())
 poet = Poet.load(job.get("model"))
 masses, last = [], {}
-_allowed, _sample = D.Decoder._allowed, D.sample
+try:  # this tree: the decode loop and its processors (tangshi.decoding)
+    import tangshi.decoding.loop as D
 
-def allowed(self, cons, rep, forced):
-    last["rules"] = cons.mask() & self.hanzi if cons is not None and forced is None else None
-    return _allowed(self, cons, rep, forced)
+    _allowed = D._Run.allowed
+
+    def allowed(self, step):
+        last["rules"] = (self.rules.cons.mask() & self.dec.hanzi
+                         if self.rules is not None and step.given is None else None)
+        return _allowed(self, step)
+
+    D._Run.allowed = allowed
+except ImportError:  # an older tree: one Decoder._allowed in tangshi.decode
+    import tangshi.decode as D
+
+    _old_allowed = D.Decoder._allowed
+
+    def old_allowed(self, cons, rep, forced):
+        last["rules"] = cons.mask() & self.hanzi if cons is not None and forced is None else None
+        return _old_allowed(self, cons, rep, forced)
+
+    D.Decoder._allowed = old_allowed
+_sample = D.sample
+
 
 def sample(logp, allowed, *args, **kwargs):
     if last.get("rules") is not None and last.get("record"):
@@ -53,7 +70,8 @@ def sample(logp, allowed, *args, **kwargs):
         masses.extend((p * last["rules"]).sum(-1).tolist())
     return _sample(logp, allowed, *args, **kwargs)
 
-D.Decoder._allowed, D.sample = allowed, sample
+
+D.sample = sample
 out = {"poems": {}, "mass": {}, "continuations": []}
 for form, titles in job["titles"].items():
     out["poems"][form] = [poet.write(form=form, title=t[:32], seed=k, script="traditional")[0].lines

@@ -16,7 +16,7 @@ import time
 
 import torch
 
-from tangshi.prosody.constraints import PATTERNS, ConstraintState, VocabProsody
+from tangshi.masks.constraints import PATTERNS, ConstraintState, VocabProsody
 from tangshi.prosody.lexicon import P, Z, load
 
 

@@ -6,7 +6,7 @@ and measures what ``tangshi eval`` measures: the judge score, characters used mo
 poem against every real valid poem of the form (the ratio), 叠字 per poem, distinct-2, title use and the title's
 PMI, and the wall time per poem. Settings are request fields (``temperature``, ``top_p``,
 ``guidance``, ``candidates``, ``repeat_penalty``) or the decoder's measured constants
-(``REDUPLICATION``, ``PMI_WEIGHT``, ``REPEAT_WEIGHT`` in :mod:`tangshi.decode`).
+(``REDUPLICATION``, ``PMI_WEIGHT``, ``REPEAT_WEIGHT`` in :mod:`tangshi.decoding`).
 
     python bench/quality_sweep.py --sweep repeat_penalty=0,1,2,3 --sweep guidance=0,1,2 --json out.json
 
@@ -23,7 +23,9 @@ from pathlib import Path
 
 import torch
 
-from tangshi import decode, metrics
+from tangshi import metrics
+from tangshi.decoding import candidate, loop
+from tangshi.decoding.processors import repetition
 from tangshi.corpus.build import load_dataset
 from tangshi.corpus.clean import REGULATED
 from tangshi.evaluate import generate, mode_requests, title_pmi
@@ -31,7 +33,10 @@ from tangshi.judge import Judge
 from tangshi.poet import Poet
 from tangshi.request import WriteRequest
 
-CONSTANTS = ("REDUPLICATION", "PMI_WEIGHT", "REPEAT_WEIGHT", "DIVERSITY", "BEAM_PENALTY")
+# The decoder's measured constants, each in its home module.
+HOMES = {"REDUPLICATION": repetition, "BEAM_PENALTY": repetition, "PMI_WEIGHT": candidate, "REPEAT_WEIGHT": candidate,
+         "DIVERSITY": loop}
+CONSTANTS = tuple(HOMES)
 
 
 def parse(pairs: list[str]) -> list[tuple[str, list[float]]]:
@@ -45,10 +50,10 @@ def parse(pairs: list[str]) -> list[tuple[str, list[float]]]:
 def measure(poet, judge, valid, settings: dict, titles: int, seed: int, beam: int = 0) -> dict:
     """One setting: the figures per form and over all forms."""
     fields = {k: (int(v) if k in ("candidates", "top_k") else v) for k, v in settings.items() if k not in CONSTANTS}
-    saved = {k: getattr(decode, k) for k in CONSTANTS}
+    saved = {k: getattr(HOMES[k], k) for k in CONSTANTS}
     for k in CONSTANTS:
         if k in settings:
-            setattr(decode, k, settings[k])
+            setattr(HOMES[k], k, settings[k])
     try:
         out, t0, n = {}, time.perf_counter(), 0
         for form in REGULATED:
@@ -70,7 +75,7 @@ def measure(poet, judge, valid, settings: dict, titles: int, seed: int, beam: in
         out["ms_per_poem"] = 1000 * (time.perf_counter() - t0) / n
     finally:
         for k, v in saved.items():
-            setattr(decode, k, v)
+            setattr(HOMES[k], k, v)
     keys = ("judge", "repeats", "repeat_ratio", "reduplications", "distinct_2", "title_use", "title_pmi", "max_uses")
     out["all"] = {k: (max if k == "max_uses" else lambda xs: sum(xs) / len(xs))([out[f][k] for f in REGULATED])
                   for k in keys}

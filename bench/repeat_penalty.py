@@ -29,7 +29,7 @@ import sys
 import torch
 
 from tangshi import metrics
-from tangshi.decode import REPEAT_PENALTY
+from tangshi.decoding import REPEAT_PENALTY
 from tangshi.corpus.build import load_dataset
 from tangshi.cli.eval import form_value
 from tangshi.evaluate import generate, mode_requests

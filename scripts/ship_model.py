@@ -4,7 +4,7 @@ Weights are stored in float16 (half the bytes; loading casts them back to float3
 to the checkpoint's JSON header (with the weights' SHA-256), to which provenance is added:
 the source run, its step, and the last evaluation of its log, and the model's own repetition
 penalties where they were measured for it (``--repeat-penalty``, bench/repeat_penalty.py; the
-decoder reads them, :func:`tangshi.decode.model_penalties`). The directory is replaced
+decoder reads them, :func:`tangshi.decoding.model_penalties`). The directory is replaced
 atomically (:func:`tangshi.checkpoint.save`).
 
     python scripts/ship_model.py runs/default/best [--name tangshi-lstm-v1] [--repeat-penalty 七绝=2.5 …]
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from tangshi import checkpoint
-from tangshi.decode import model_penalties
+from tangshi.decoding import model_penalties
 from tangshi.errors import TangshiError
 from tangshi.cli.eval import form_value
 from tangshi.poet import DEFAULT_MODEL

@@ -31,10 +31,10 @@ from tangshi.corpus.build import CorpusPoem
 from tangshi.data import collate, encode_poems
 from tangshi.poet import Poet
 from tangshi.prosody import check
-from tangshi.prosody.constraints import VocabProsody
+from tangshi.masks.constraints import VocabProsody
 from tangshi.prosody.render import render_report
 from tangshi.script import from_model, to_model
-from tangshi.slots import of_report, ping_groups, poem_slots
+from tangshi.masks.slots import of_report, ping_groups, poem_slots
 
 lines = ("白日依山尽", "黄河入海流", "欲穷千里目", "更上一层楼")  # 王之涣《登鹳雀楼》
 report = check("，".join(lines))

@@ -23,7 +23,7 @@ from tangshi.corpus.clean import DYNASTIES, SHAPES
 from tangshi.corpus.vocab import Vocab
 from tangshi.model import Batch
 from tangshi.request import TITLE_MAX
-from tangshi.slots import of_poem, poem_slots
+from tangshi.masks.slots import of_poem, poem_slots
 
 IGNORE = -100  # target id masked out of the loss
 
@@ -46,7 +46,7 @@ class Encoded:
     bodies: list[list[int]]  # y1 … yT <eos>, truncated to max_len
     forms: list[int]
     dynasties: list[int] | None = None  # ids in tangshi.corpus.clean.DYNASTIES (0 = 唐); None: not fed
-    slots: list[list[tuple[int, int, int, int]]] | None = None  # per target (tangshi.slots); None: not fed
+    slots: list[list[tuple[int, int, int, int]]] | None = None  # per target (tangshi.masks.slots); None: not fed
     moods: list[int] | None = None  # the tagger's mood id per poem (0 = none, tangshi.mood); None: not fed
 
     def __len__(self) -> int:

@@ -106,8 +106,8 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
     """Per form: the perplexity of real poems' characters under the rules, titles kept.
 
     Each real poem that passes the default check, in its pattern and 平 rhyme group
-    (tangshi.slots.of_poem), is teacher-forced; at every character the model's distribution is renormalised over the
-    characters the rules allow there (tangshi.slotmask: lenient masks, a 多音字 fits either tone; a
+    (tangshi.masks.slots.of_poem), is teacher-forced; at every character the model's distribution is renormalised over the
+    characters the rules allow there (tangshi.masks.slotmask: lenient masks, a 多音字 fits either tone; a
     rhyme position takes its group, or any 平 group at the first rhyme, before the group is known —
     as the decoder's masks renormalise it). Punctuation and the end are not
     counted. So a model that is told the pattern (rule inputs) and one that is not are compared
@@ -120,8 +120,8 @@ def constrained_perplexity(model, vocab, poems) -> dict[str, dict[str, float]]:
 
     from tangshi.data import bucket_batches, collate, encode_poems
     from tangshi.prosody import check
-    from tangshi.slotmask import SlotMask
-    from tangshi.slots import of_report, poem_slots
+    from tangshi.masks.slotmask import SlotMask
+    from tangshi.masks.slots import of_report, poem_slots
 
     masks = SlotMask(vocab.chars)
     out = {}
@@ -236,7 +236,7 @@ def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
     """The poems of each request (traditional script), at default settings; unseeded requests in one
     batch. ``repeat_penalty`` stands in for the decoder's table value of the form where a request names
     none (so beam search scales it as it scales the table's)."""
-    from tangshi.decode import table_penalty
+    from tangshi.decoding import table_penalty
     from tangshi.poet import TitleIgnored
     from tangshi.request import WriteRequest, spec
 

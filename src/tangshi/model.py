@@ -31,10 +31,10 @@ from torch import Tensor, nn
 
 from tangshi import nn as tnn
 from tangshi.errors import InputError, choice_error, require_in
-from tangshi.slots import SIZES as SLOT_SIZES
+from tangshi.masks.slots import SIZES as SLOT_SIZES
 
 if TYPE_CHECKING:
-    from tangshi.slotmask import SlotMask
+    from tangshi.masks.slotmask import SlotMask
 
 CELLS = {"rnn": tnn.RNN, "lstm": tnn.LSTM, "gru": tnn.GRU}
 # The sizes a config may have: generous for real models, small enough that a corrupt or hostile
@@ -55,7 +55,7 @@ class ModelConfig:
     # 0: no mood input (every checkpoint before the mood condition); otherwise 1 + len(tangshi.mood.MOODS):
     # id 0 "none", 1.. the moods, a condition like the form
     n_moods: int = 0
-    # rule-aware inputs (tangshi.slots): each step also reads what the next character must be
+    # rule-aware inputs (tangshi.masks.slots): each step also reads what the next character must be
     rule_inputs: bool = False
     cell: str = "lstm"
     emb: int = 256
@@ -103,7 +103,7 @@ class Batch:
     inputs: Tensor   # (B, T) <bos> y1 .. y(T-1)
     targets: Tensor  # (B, T) y1 .. yT, -100 at padding
     dynasties: Tensor | None = None  # (B,) dynasty ids (0 = 唐), for a model with n_dynasties
-    slots: Tensor | None = None  # (B, T, 4) what each target must be (tangshi.slots), for rule_inputs
+    slots: Tensor | None = None  # (B, T, 4) what each target must be (tangshi.masks.slots), for rule_inputs
     moods: Tensor | None = None  # (B,) mood ids (0 = none, tangshi.mood), for a model with n_moods
 
     def to(self, device: torch.device) -> "Batch":
@@ -230,7 +230,7 @@ class PoemModel(nn.Module):
 
         With ``masks`` and a weight λ > 0 (a model with rule inputs, batches with slots), each
         character also adds −λ log m(t), m(t) = Σ_{v allowed} ŷ(t)_v the probability its
-        distribution puts on what the slot allows (tangshi.slotmask)."""
+        distribution puts on what the slot allows (tangshi.masks.slotmask)."""
         o = self.scores(batch).float()  # (B, T, V)
         loss = F.cross_entropy(o.flatten(0, 1), batch.targets.flatten(), ignore_index=-100, reduction="sum")
         if masks is not None and weight > 0 and batch.slots is not None:

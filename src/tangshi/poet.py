@@ -1,7 +1,7 @@
 """The Python API: ``Poet.load().write(form="七律", title="秋夜")``.
 
 Takes a validated :class:`~tangshi.request.WriteRequest`, maps it into the model's script and
-vocabulary, decodes a batch of candidates (:mod:`tangshi.decode`), checks each one
+vocabulary, decodes a batch of candidates (:mod:`tangshi.decoding`), checks each one
 (:mod:`tangshi.prosody`) and returns the best, rendered in the requested script. A user mistake
 raises :class:`tangshi.errors.InputError` naming the bad value (and the request field).
 """
@@ -32,7 +32,7 @@ class Poem:
     title: str
     score: float  # mean log-probability per character under the model, given the title
     pmi: float | None  # how much more likely the title makes the poem, per character (None: not measured)
-    rank: float  # the score candidates were ranked by (tangshi.decode.rank_score)
+    rank: float  # the score candidates were ranked by (tangshi.decoding.rank_score)
     pattern: str
     check: dict = field(repr=False)
 
@@ -74,7 +74,7 @@ class Poet:
     """A loaded model, ready to write; see :meth:`write`."""
 
     def __init__(self, model, vocab, header: dict, precision: str = "auto") -> None:
-        from tangshi.decode import Decoder, model_penalties
+        from tangshi.decoding import Decoder, model_penalties
 
         self.decoder = Decoder(model, vocab, precision, model_penalties(header))
         self.vocab, self.header = vocab, header
@@ -85,7 +85,7 @@ class Poet:
         """Load a checkpoint directory (default: the model shipped inside the package).
 
         ``precision`` is the generation step's: ``auto`` (int8 weights on an x86 CPU, else
-        float32), ``int8`` or ``fp32`` (see :mod:`tangshi.stepper`).
+        float32), ``int8`` or ``fp32`` (see :mod:`tangshi.decoding.stepper`).
 
         ``threads`` sets torch's CPU threads (``None`` leaves them alone). One is the default:
         decoding a few poems is a chain of small products, and a second thread mostly waits —
@@ -169,7 +169,7 @@ class Poet:
             own = first.cfg.seed if first.req.seed is not None else None
             # one batch seed, made distinct per group: two equal requests decoded apart differ
             shared = None if seed is None else seed + members[0]
-            cfg = first.cfg.__class__(**{**first.cfg.__dict__, "n": len(rows), "seed": own if own is not None else shared})
+            cfg = dataclasses.replace(first.cfg, n=len(rows), seed=own if own is not None else shared)
             cands = self.decoder.decode(first.req.form_spec, rows, titles if len(members) > 1 else first.title,
                                         first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0
@@ -187,7 +187,7 @@ class Poet:
 
         The rows' patterns are drawn with the request's seed (or ``pattern_seed`` when it has none).
         """
-        from tangshi.decode import DecodeConfig, choose_patterns, fit_given
+        from tangshi.decoding import DecodeConfig, choose_patterns, fit_given
 
         cfg = DecodeConfig.of(req)
         known = self.conditions
@@ -212,7 +212,7 @@ class Poet:
         """The patterns that can rhyme in ``req.rhyme``: the group offers enough rhyme characters, and
         each given line ending on a rhyme position ends on one of them. Otherwise one InputError."""
         from tangshi.hanzi import converter
-        from tangshi.prosody.constraints import _distinct_rhymes
+        from tangshi.masks.constraints import _distinct_rhymes
 
         name = converter("t2s").convert(req.rhyme)
         if req.rules == "off":
@@ -280,7 +280,7 @@ class Poet:
         Strict rules are checked in the checker's default (contextual) mode: the decoder read each
         多音字 from its left neighbour alone; the check reads both neighbours.
         """
-        from tangshi.decode import rank_score
+        from tangshi.decoding import rank_score
         from tangshi.prosody import check
         from tangshi.request import SCRIPTS
         from tangshi.script import from_model
@@ -328,7 +328,7 @@ class Poet:
     def _finish(self, plan: _Plan, poems: list[Poem]) -> list[Poem]:
         """The best ``n`` of one request's checked poems, best first.
 
-        Ranked by :func:`tangshi.decode.rank_score` (a poem the checker rejects — only when given
+        Ranked by :func:`tangshi.decoding.rank_score` (a poem the checker rejects — only when given
         lines break the rules — comes last); each poem returned differs from every better one in
         at least two lines, while there are candidates that do. Each returned poem carries its 对仗.
         """

@@ -36,7 +36,8 @@ RESOLVED = ("form", "mood")  # fields whose other spellings are resolved after t
 @dataclass(frozen=True)
 class Spec:
     """The limits of one request field: a closed range ``lo..hi`` (``lo_open``: ``lo`` excluded),
-    a set of ``choices``, or a ``max_len`` for text. ``help`` is the field's one-line help."""
+    a set of ``choices``, or a ``max_len`` for text. ``help`` is the field's one-line help.
+    ``decodes``: the decoder reads it (:data:`DECODE_FIELDS`, :class:`tangshi.decoding.DecodeConfig`)."""
 
     help: str
     lo: float | None = None
@@ -44,6 +45,7 @@ class Spec:
     lo_open: bool = False
     choices: tuple | None = None
     max_len: int | None = None
+    decodes: bool = False
 
     def describe(self) -> str:
         """The limits in words, for help texts: ``0 < x ≤ 2``, ``1..16``, ``one of a, b``."""
@@ -115,39 +117,39 @@ class WriteRequest:
     acrostic: str | None = _field(None, "藏头诗: line k starts with the k-th character (one per line)", max_len=16)
     first_line: str | None = _field(None, "续写: keep this opening line (or lines) and write the rest", max_len=64)
     n: int = _field(1, "how many poems, best first (each differs from the others in two lines or more)",
-                    lo=1, hi=16)
-    seed: int | None = _field(None, "random seed: the same seed gives the same poem", lo=0, hi=SEED_MAX)
+                    lo=1, hi=16, decodes=True)
+    seed: int | None = _field(None, "random seed: the same seed gives the same poem", lo=0, hi=SEED_MAX, decodes=True)
     rules: str = _field("strict", "strict (every poem passes the default check: each 多音字 as its context"
-                        " reads it), lenient (a 多音字 counts as either tone) or off", choices=RULES)
+                        " reads it), lenient (a 多音字 counts as either tone) or off", choices=RULES, decodes=True)
     start: str | None = _field(None, "平起 or 仄起 (also ping / ze); default: the model chooses",
                                choices=tuple(STARTS))
     first_rhymes: bool | None = _field(None, "whether line 1 rhymes (首句入韵); default: the model chooses")
     rhyme: str | None = _field(None, "the rhyme group (韵部), any 平 group of 平水韵 as you write it: 东, 一东,"
-                                     " 東, 一東 …; default: the model chooses", max_len=8)
+                                     " 東, 一東 …; default: the model chooses", max_len=8, decodes=True)
     temperature: float = _field(0.6, "sampling temperature: lower is safer, higher is bolder",
-                                lo=0.0, hi=2.0, lo_open=True)
-    top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000)
+                                lo=0.0, hi=2.0, lo_open=True, decodes=True)
+    top_k: int = _field(0, "sample among the k likeliest characters; 0 = all", lo=0, hi=100_000, decodes=True)
     top_p: float = _field(0.9, "nucleus sampling: keep the likeliest characters holding this share of the"
-                                " probability", lo=0.0, hi=1.0, lo_open=True)
+                                " probability", lo=0.0, hi=1.0, lo_open=True, decodes=True)
     beam: int = _field(0, "beam search of this width instead of sampling, in n diverse groups; 0 = sample",
-                       lo=0, hi=16)
-    candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32)
+                       lo=0, hi=16, decodes=True)
+    candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32, decodes=True)
     guidance: float = _field(1.0, "title guidance: how much more the title steers than the model alone; 0 = none",
-                             lo=0.0, hi=5.0)
+                             lo=0.0, hi=5.0, decodes=True)
     repeat_penalty: float | None = _field(None, "penalty (nats) on a character for each earlier use in the"
                                                " poem; 0 = none (never three times, whatever it is); default:"
-                                               " measured per form", lo=0.0, hi=10.0)
+                                               " measured per form", lo=0.0, hi=10.0, decodes=True)
     parallelism: float | None = _field(None, "对仗: how strongly (nats) the middle couplets of a 律诗 are steered to"
                                              " pair the class of each 出句 character; 0 = none; default:"
-                                             " measured per form", lo=0.0, hi=5.0)
+                                             " measured per form", lo=0.0, hi=5.0, decodes=True)
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
     dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both)",
-                          choices=tuple(DYNASTIES))
+                          choices=tuple(DYNASTIES), decodes=True)
     mood: str | None = _field(None, "the mood (情感): " + ", ".join(f"{m} {ENGLISH[m]}" for m in MOODS)
-                              + " (either script); default: none", choices=MOODS)
+                              + " (either script); default: none", choices=MOODS, decodes=True)
     mood_strength: float | None = _field(None, "with a mood: how strongly (nats) the lines are steered to the"
                                                " mood's words; 0 = by the model's mood condition alone;"
-                                               " default: measured", lo=0.0, hi=5.0)
+                                               " default: measured", lo=0.0, hi=5.0, decodes=True)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -202,13 +204,13 @@ class WriteRequest:
         """Requests with one key may share a decode; ``None``: decode alone.
 
         Shared: unseeded sampling with no fixed characters (no acrostic, first line or beam), of
-        one form and one decoding setting. A seeded request is decoded alone, so that its seed
-        gives the same poems as ``tangshi write`` (int8 products quantise each batch as a whole).
+        one form and one decoding setting (every :data:`DECODE_FIELDS` value but ``n`` and
+        ``seed``). A seeded request is decoded alone, so that its seed gives the same poems as
+        ``tangshi write`` (int8 products quantise each batch as a whole).
         """
         if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
             return None
-        return (self.form, self.rules, self.temperature, self.top_k, self.top_p, self.candidates, self.guidance,
-                self.repeat_penalty, self.parallelism, self.rhyme, self.dynasty, self.mood, self.mood_strength)
+        return (self.form, *(getattr(self, name) for name in DECODE_FIELDS if name not in ("n", "seed")))
 
     @property
     def rows(self) -> int:
@@ -217,6 +219,9 @@ class WriteRequest:
 
     def replace(self, **changes: Any) -> "WriteRequest":
         return dataclasses.replace(self, **changes)
+
+
+DECODE_FIELDS = tuple(f.name for f in dataclasses.fields(WriteRequest) if f.metadata["spec"].decodes)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ class TrainConfig:
     clip: float = 1.0             # max global grad norm; 0 disables clipping
     title_drop: float = 0.25
     mood_drop: float = 0.25       # share of the tagged poems trained with mood "none"
-    # λ of the rule-mass term −λ Σ_t log m(t) (tangshi.slotmask), for a model with rule inputs: the
+    # λ of the rule-mass term −λ Σ_t log m(t) (tangshi.masks.slotmask), for a model with rule inputs: the
     # probability m(t) its distribution puts on what the slot allows; 0 turns it off
     rule_mass_weight: float = 0.0
     max_len: int = 128
@@ -200,7 +200,7 @@ class Trainer:
         cfg.check_model(model.cfg.rule_inputs)
         self.masks = None  # the rule-mass term's tables, when it is on
         if cfg.rule_mass_weight > 0:
-            from tangshi.slotmask import SlotMask
+            from tangshi.masks.slotmask import SlotMask
 
             self.masks = SlotMask(vocab.chars, self.device)
         self.c = Counters()

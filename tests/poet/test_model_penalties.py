@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tangshi.decode import REPEAT_PENALTY, model_penalties
+from tangshi.decoding import REPEAT_PENALTY, model_penalties
 from tangshi.errors import CheckpointError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tangshi.stepper import int8_available
+from tangshi.decoding.stepper import int8_available
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from tangshi.decode import sample
-from tangshi.stepper import Stepper, int8_available
+from tangshi.decoding.sampler import sample
+from tangshi.decoding.stepper import Stepper, int8_available
 
 
 def kept_by_sorting(p: np.ndarray, top_k: int, top_p: float) -> set[int]:

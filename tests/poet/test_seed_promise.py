@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tangshi.stepper import int8_available
+from tangshi.decoding.stepper import int8_available
 
 # AVX2 kernels forced on a wider CPU: fbgemm's int8, ATen's vectorised ops, oneDNN's matmuls.
 AVX2 = {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2"}

@@ -191,9 +191,9 @@ def test_cli_text_output_and_errors(tiny_model, capsys) -> None:
 def test_a_given_line_with_a_big_ao_is_rescued_by_the_next_line(poet) -> None:
     """松氣清耳目 (仄 on position 4 of 仄仄平平仄: a big 拗; a real line of the fixture corpus)
     passes when line 2 puts 平 on position 3."""
-    from tangshi.prosody.constraints import VocabProsody
+    from tangshi.masks.constraints import VocabProsody
 
-    from tangshi.decode import choose_patterns, fit_given
+    from tangshi.decoding import choose_patterns, fit_given
     from tangshi.prosody import FORM_BY_NAME
 
     line = "松氣清耳目"
@@ -239,7 +239,7 @@ def test_fixed_characters_count_as_used(poet) -> None:
 def test_guidance_zero_is_the_model_alone() -> None:
     import torch
 
-    from tangshi.decode import _guide
+    from tangshi.decoding.loop import _guide
 
     logp = torch.log_softmax(torch.randn(2, 3, 50), -1)
     assert torch.equal(_guide(logp, 0.0), logp[0])  # exactly the title rows' distribution

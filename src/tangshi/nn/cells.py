@@ -10,7 +10,7 @@ Each cell is a small ``nn.Module`` whose parameters carry the names and shapes o
 The recurrence itself is a static method, :meth:`recur`, which takes the two
 projections already computed, gx = U x(t) + b_ih and gh = W h(t-1) + b_hh: the layers
 in :mod:`tangshi.nn.reference` compute gx for all steps in one matrix product and gh
-per step, and the generation step (:mod:`tangshi.stepper`) computes both with int8
+per step, and the generation step (:mod:`tangshi.decoding.stepper`) computes both with int8
 weights; the gates' equations live here alone.
 
 This module does no looping over time and knows nothing of layers or directions.

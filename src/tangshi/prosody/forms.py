@@ -105,7 +105,7 @@ def required_tones(pattern: Pattern) -> tuple[str, ...]:
     """The standard template of each line: ``P``/``Z`` where the tone is fixed, ``*`` where free.
 
     Positions marked fixed can still take an accepted variant (孤平拗救, 特拗, half-拗, big 拗); the
-    checker accepts those and :mod:`tangshi.prosody.constraints` lets a decoder use some of them.
+    checker accepts those and :mod:`tangshi.masks.constraints` lets a decoder use some of them.
     """
     return tuple(t.template for t in pattern.lines)
 

@@ -13,7 +13,7 @@ favoured: the same character on both sides of a couplet is a fault of 对仗, no
 any character the poem already uses (the bias must not buy parallelism with repetition). And the
 bias only reorders what the model finds plausible: a candidate more than :data:`WINDOW` nats below
 the likeliest one gets none, so a rare word of the right class is not pulled out of the tail.
-β (nats, :data:`STRENGTH`) is set by measurement (docs/duizhang.md) and ``parallelism`` in a write
+β (nats, :data:`PARALLEL_STRENGTH`) is set by measurement (docs/duizhang.md) and ``parallelism`` in a write
 request overrides it; 0 turns it off.
 The bias is added to the log-probabilities before sampling, after the rules' masks are taken: it
 encourages, it never forces — the tones are still the masks' to decide.
@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from tangshi.decoding.processor import Processor, Setup, Step
 from tangshi.duizhang.classes import CLASSES, COARSE, GENERIC
 from tangshi.duizhang.table import load
 
-STRENGTH = {"五言律诗": 0.75, "七言律诗": 1.25}  # β per form (nats): bench/duizhang_sweep.py, docs/duizhang.md
+PARALLEL_STRENGTH = {"五言律诗": 0.75, "七言律诗": 1.25}  # β per form (nats): bench/duizhang_sweep.py, docs/duizhang.md
 FREEDOM = {"五言律诗": 0.5, "七言律诗": 0.25}  # γ per form (nats) in the 首联 and 尾联 (same sources)
 AVOID_USED = True  # no favour for characters the poem already uses
 WINDOW: float | None = 3.0  # nats below the likeliest candidate that may still be favoured (None: all)
@@ -42,11 +43,11 @@ FREE_LINES = (1, 7)  # 0-based: the 对句 of the 首联 and the 尾联
 def strength(form: str, n_lines: int, line: int, parallelism: float | None) -> float:
     """The bias's signed strength on ``line`` (0-based) of a ``form`` poem of ``n_lines``: +β in
     the middle couplets' 对句, −γ in the first and last ones', 0 elsewhere and outside 律诗.
-    ``parallelism`` overrides β (None: :data:`STRENGTH`); 0 turns the bias off."""
-    if n_lines != 8 or form not in STRENGTH or parallelism == 0:
+    ``parallelism`` overrides β (None: :data:`PARALLEL_STRENGTH`); 0 turns the bias off."""
+    if n_lines != 8 or form not in PARALLEL_STRENGTH or parallelism == 0:
         return 0.0
     if line in ANSWER_LINES:
-        return STRENGTH[form] if parallelism is None else parallelism
+        return PARALLEL_STRENGTH[form] if parallelism is None else parallelism
     return -FREEDOM[form] if line in FREE_LINES else 0.0
 
 
@@ -88,3 +89,33 @@ class ParallelBias:
             rows = np.flatnonzero(above_prev == above)  # the 出句 doubles here: answer with a 叠字
             out[rows, prev[rows]] += np.float32(strength)
         return out
+
+
+class Parallel(Processor):
+    """The 对仗 bias in a decode: in each 对句 of a 律诗, toward the class of the 出句's character above."""
+
+    order = 40
+
+    def __init__(self, table: ParallelBias, form: str, n_lines: int, parallelism: float | None) -> None:
+        self.table, self.form, self.n_lines, self.parallelism = table, form, n_lines, parallelism
+
+    @classmethod
+    def prepare(cls, chars: list[str], prosody: object) -> ParallelBias:
+        return ParallelBias(chars)
+
+    @classmethod
+    def create(cls, setup: Setup, prepared: ParallelBias) -> "Parallel | None":
+        if setup.form.n_lines != 8 or setup.cfg.parallelism == 0:
+            return None
+        return cls(prepared, setup.form.name, setup.form.n_lines, setup.cfg.parallelism)
+
+    def bias(self, step: Step) -> np.ndarray | None:
+        beta = strength(self.form, self.n_lines, step.line, self.parallelism)  # ±nats, 0 off
+        if not beta:
+            return None
+        out, line, pos = step.out, step.line, step.pos
+        return self.table.bias(beta, out[:, line - 1, pos].numpy(), out[:, line - 1, pos - 1].numpy() if pos else None,
+                               out[:, line, pos - 1].numpy() if pos else None, used=step.used, logp=step.masked)
+
+
+PROCESSOR = Parallel

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tangshi.mood import MOODS
-from tangshi.mood.bias import ENOUGH, WINDOW, MoodBias
+from tangshi.decoding.processors.mood import ENOUGH, WINDOW, MoodBias
 from tangshi.mood.tagger import SEEDS, SEED_WEIGHT, load, tag
 
 CHARS = list("山水劍戰征將軍胡壯雄閑禪") + ["，", "。"]

@@ -20,7 +20,7 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     """A bias, then temperature, then top-k, then top-p sampling among the allowed items. (B, V) -> (B,).
 
     The distribution sampled is p ∝ exp((logp + bias) / temperature): ``bias`` (B, V), in nats,
-    is how the repetition penalty enters (see :class:`tangshi.repetition.Repetition`); being
+    is how the repetition penalty enters (see :class:`tangshi.decoding.processors.repetition.Repetition`); being
     added before the temperature, it weighs the same against the model's preferences at every
     temperature.
 

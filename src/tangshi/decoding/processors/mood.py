@@ -18,7 +18,7 @@ with w_m(v) the character's weight in mood m's lexicon (:mod:`tangshi.mood.tagge
 - once the poem's distinct lexicon weight for the mood reaches :data:`ENOUGH`, the bias stops: the
   mood is stated, and the rest of the poem is the model's.
 
-β (nats per unit of weight, :data:`STRENGTH`) is set by measurement (``python bench/moods.py
+β (nats per unit of weight, :data:`MOOD_STRENGTH`) is set by measurement (``python bench/moods.py
 --sweep``, docs/conditions.md); a write request's ``mood_strength`` overrides it, 0 turns it off.
 The bias is added to the log-probabilities after the rules' masks are taken: the tones are still
 the masks' to decide. Torch-free.
@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from tangshi.decoding.processor import Processor, Setup, Step
 from tangshi.mood import MOODS, mood_id
 from tangshi.mood.tagger import Lexicon, load
 
-STRENGTH = 2.0  # β (nats per unit of lexicon weight): bench/moods.py --split valid --strengths, docs/conditions.md
+MOOD_STRENGTH = 2.0  # β (nats per unit of lexicon weight): bench/moods.py --split valid --strengths, docs/conditions.md
 WINDOW = 3.0    # nats below the likeliest allowed candidate that may still be favoured
 ENOUGH = 6.0    # the poem's distinct lexicon weight for the mood at which the bias stops (3 seeds)
 
@@ -61,3 +62,29 @@ class MoodBias:
         out[stated] = 0.0
         out[logp < logp.max(axis=1, keepdims=True) - np.float32(WINDOW)] = 0.0  # the tail stays the tail
         return out
+
+
+class Mood(Processor):
+    """The mood bias in a decode: toward the requested mood's words until the poem states it. Last in
+    the chain (a bias is one file: this one only adds itself)."""
+
+    order = 50
+
+    def __init__(self, table: MoodBias, mood: str, strength: float) -> None:
+        self.table, self.mood, self.strength = table, mood, strength
+
+    @classmethod
+    def prepare(cls, chars: list[str], prosody: object) -> MoodBias:
+        return MoodBias(chars)
+
+    @classmethod
+    def create(cls, setup: Setup, prepared: MoodBias) -> "Mood | None":
+        cfg = setup.cfg
+        beta = MOOD_STRENGTH if cfg.mood_strength is None else cfg.mood_strength
+        return cls(prepared, cfg.mood, beta) if cfg.mood and beta else None
+
+    def bias(self, step: Step) -> np.ndarray | None:
+        return self.table.bias(self.mood, self.strength, step.used, step.masked)
+
+
+PROCESSOR = Mood

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tangshi.duizhang import bias as bias_module
-from tangshi.duizhang.bias import ANSWER_LINES, FREE_LINES, STRENGTH, ParallelBias, credit_rows, strength
+from tangshi.decoding.processors import parallel as bias_module
+from tangshi.decoding.processors.parallel import ANSWER_LINES, FREE_LINES, PARALLEL_STRENGTH, ParallelBias, credit_rows, strength
 from tangshi.duizhang.classes import CLASSES, GENERIC
 from tangshi.duizhang.table import load
 
@@ -55,7 +55,7 @@ def test_strength_by_line(n_lines, line, sign, monkeypatch):
     """+β in the middle couplets' 对句, −γ in the first and last ones', nothing elsewhere or in 绝句."""
     monkeypatch.setitem(bias_module.FREEDOM, "五言律诗", 0.5)
     s = strength("五言律诗", n_lines, line, None)
-    assert s == {1: STRENGTH["五言律诗"], -1: -0.5, 0: 0.0}[sign] and ANSWER_LINES == (3, 5) and FREE_LINES == (1, 7)
+    assert s == {1: PARALLEL_STRENGTH["五言律诗"], -1: -0.5, 0: 0.0}[sign] and ANSWER_LINES == (3, 5) and FREE_LINES == (1, 7)
     assert strength("五言律诗", n_lines, line, 0.0) == 0.0  # parallelism 0 turns both off
     if sign == 1:
         assert strength("五言律诗", n_lines, line, 2.0) == 2.0  # the request overrides β

@@ -1,6 +1,6 @@
 """What each rule-aware slot allows, and the share of a distribution the rules keep there.
 
-A slot (:mod:`tangshi.slots`) says what the next character must be; this module turns it into the
+A slot (:mod:`tangshi.masks.slots`) says what the next character must be; this module turns it into the
 set of vocabulary items that fit, with the lenient reading of the masks (a 多音字 fits either tone):
 
     class   slot (tone, group)            allowed items A
@@ -34,8 +34,8 @@ class SlotMask:
     """The allowed items of every slot class for one vocabulary (``chars`` in id order)."""
 
     def __init__(self, chars: Sequence[str], device: torch.device | str | None = None) -> None:
-        from tangshi.prosody.constraints import VocabProsody
-        from tangshi.slots import ping_groups
+        from tangshi.masks.constraints import VocabProsody
+        from tangshi.masks.slots import ping_groups
 
         vp = VocabProsody.from_vocab(chars)
         hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in chars], dtype=torch.bool)  # (V,)

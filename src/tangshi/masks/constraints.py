@@ -6,7 +6,7 @@ then decode ``B`` candidates together with a :class:`ConstraintState`, each with
 rhyme group, used rhymes and prefix::
 
     from tangshi.prosody import patterns, FORM_BY_NAME
-    from tangshi.prosody.constraints import VocabProsody, ConstraintState
+    from tangshi.masks.constraints import VocabProsody, ConstraintState
 
     vp = VocabProsody.from_vocab(vocab_chars)              # once per model
     pats = [patterns(FORM_BY_NAME["五言绝句"])[i % 4] for i in range(B)]
@@ -43,7 +43,7 @@ from tangshi.prosody.forms import TEMPLATES, LineType, Pattern, patterns
 from tangshi.hanzi import converter
 from tangshi.prosody.lexicon import P, Z, load, to_traditional
 
-DATA = Path(__file__).parent / "data"  # the packaged lexicon and reading model
+DATA = Path(__file__).parent.parent / "prosody" / "data"  # the packaged lexicon and reading model
 VARIANT_TEMPLATES = {"a": ("*Z*PZ",), "B": ("PP*ZP", "*PPZP"), "b": ("*PPZZ", "PPZPZ"), "A": ("*ZZPP",)}
 PATTERNS = patterns()  # the 16, indexed in the tables below
 # Tone classes of a vocabulary item (items without a reading have none). "Mixed" items have both

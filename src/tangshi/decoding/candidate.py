@@ -1,0 +1,34 @@
+"""A decoded poem and the one score candidates are ranked by."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tangshi import metrics
+from tangshi.prosody.forms import Pattern
+
+PMI_WEIGHT = 1.0      # rank_score: weight of the title's PMI per character beside the log-probability
+REPEAT_WEIGHT = 0.1   # rank_score: nats per character used more than once
+
+
+@dataclass
+class Candidate:
+    """One decoded poem, in the model's script (traditional), with what ranking needs."""
+
+    lines: list[str]
+    pattern: Pattern
+    score: float  # mean log-probability per character under the model, given the title
+    pmi: float | None  # mean log p(c | title) − log p(c | ∅) per character; None if not measured
+
+    @property
+    def repeats(self) -> int:
+        return metrics.repeats(self.lines)
+
+
+def rank_score(c: Candidate) -> float:
+    """The one score candidates are ranked by: fluency, title use and repetition, per character.
+
+    ``score + PMI_WEIGHT · pmi − REPEAT_WEIGHT · repeats``: the model's mean log-probability of
+    the poem given its title, plus how much more likely the title makes it (PMI), minus a cost
+    for each character used twice. The weights are set on valid titles (docs/quality.md).
+    """
+    return c.score + PMI_WEIGHT * (c.pmi or 0.0) - REPEAT_WEIGHT * c.repeats

@@ -1,0 +1,278 @@
+"""Constrained generation: sampling or beam search, under the rules of regulated verse.
+
+Deployed, the network feeds its own previous output back in (no teacher forcing). At each character
+step the model gives the next-character log-probabilities ŷ(t) = softmax(o(t)) of every candidate,
+run by :mod:`.stepper` (int8 weights on a CPU), and
+
+- **title guidance** (classifier-free guidance): every candidate is also run with an empty title,
+  in the same batch, and the two are contrasted,
+  ``log p̃ = (1 + γ) log p(· | title) − γ log p(· | ∅)``, renormalised; ``γ = 0`` is the model
+  itself (the empty rows are then not even run). The model knows both because it was trained with
+  titles dropped a quarter of the time;
+- the **shape**: only Han characters inside a line; ， / 。 are placed by construction, so 100% of
+  poems have the requested number of lines and characters;
+- the **processors** (:mod:`.processors`, one file each): the rules' masks, the repetition guard
+  and penalty, the rescue of a given line's 拗, the 对仗 and mood biases — each a mask, a bias or
+  both (:mod:`.processor`), applied in order;
+- **forced characters**: an acrostic's line heads and given lines (续写) are placed as given, with
+  no bias;
+
+then :mod:`.sampler` chooses: a sample per row, or a step of grouped beam search. Candidates are
+decoded as one batch, each with its own pattern; each carries the model's log-probability of its
+characters given the title and, when the empty-title rows ran, given no title: their difference is
+the title's pointwise mutual information (PMI), which :func:`.candidate.rank_score` combines with
+fluency and repetition. This module does no I/O and no text output; requests are validated before
+they get here (:mod:`tangshi.request`).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tangshi.corpus.vocab import Vocab
+from tangshi.data import dynasty_id, encode_title, form_id
+from tangshi.decoding.candidate import Candidate
+from tangshi.decoding.config import DecodeConfig, generator
+from tangshi.decoding.processor import Setup, Step, narrow
+from tangshi.decoding.processors import chain
+from tangshi.decoding.processors.repetition import REPEAT_PENALTY
+from tangshi.decoding.processors.rules import Rules
+from tangshi.decoding.sampler import beam_step, sample
+from tangshi.hanzi import is_han
+from tangshi.masks.constraints import VocabProsody
+from tangshi.model import PoemModel
+from tangshi.mood import mood_id
+from tangshi.prosody.forms import Form, Pattern
+
+DIVERSITY = 2.0  # nats a token costs a beam group per earlier group that chose it at the same step
+
+
+class Decoder:
+    """Holds a model, its vocabulary, the prosody tables and each processor's tables; decodes batches."""
+
+    def __init__(self, model: PoemModel, vocab: Vocab, precision: str = "auto",
+                 penalties: dict[str, float] | None = None) -> None:
+        """``penalties``: the repetition penalty per form (full names) when a request names none
+        (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`.processors.repetition.model_penalties`)."""
+        from tangshi.decoding.stepper import Stepper
+
+        self.model, self.vocab = model.eval(), vocab
+        self.penalties = dict(penalties or REPEAT_PENALTY)
+        self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.decoding.stepper)
+        self.prosody = VocabProsody.cached(vocab.chars)
+        self.hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
+        self.comma, self.period = vocab.index["，"], vocab.index["。"]
+        self.prepared = {cls: cls.prepare(vocab.chars, self.prosody) for cls in chain()}  # per-vocabulary tables
+
+    @torch.inference_mode()
+    def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
+               cfg: DecodeConfig, rescue: dict | None = None, contrast: bool | None = None) -> list[Candidate]:
+        """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
+
+        ``rescue`` maps (line, pos) to the patterns whose rows must place a 平 there (see
+        :func:`tangshi.decoding.fit.fit_given`). ``title`` is one title for every candidate, or one
+        per candidate (sampling only). ``contrast``: also run the empty-title rows (default: when
+        guiding, or when ranking needs the PMI of several candidates).
+        """
+        run = _Run(self, form, pats, title, forced, cfg, rescue or {}, contrast)
+        for line in range(form.n_lines):
+            for pos in range(form.n_chars):
+                step = run.at(line, pos)
+                logp = run.predict(step)  # (1|2, B, V); step.logp (B, V) guided
+                step.allowed = run.allowed(step)  # (B, V)
+                bias = run.bias(step)  # (B, V) nats or None
+                if cfg.beam:
+                    biased = step.logp + torch.from_numpy(bias) if bias is not None else step.logp
+                    idx, tokens, run.score = beam_step(run.score, biased, step.allowed, run.groups, DIVERSITY)
+                    logp = run.reorder(idx, logp)
+                else:
+                    tokens = sample(step.logp, step.allowed, cfg.temperature, cfg.top_k, cfg.top_p, run.g, bias)
+                run.place(step, tokens, logp)
+            run.end_line(line)
+        return run.candidates()
+
+    def _encode(self, titles: list[str]):
+        """Encode each distinct title alone, then pad: a row never depends on its batch-mates.
+
+        (Encoded together, a short title's backward GRU would first read the others' padding.)
+        """
+        distinct = list(dict.fromkeys(titles))
+        parts = [self.model.encode(_pad_titles([encode_title(t, self.vocab)])) for t in distinct]
+        M = max(k.shape[1] for k, _, _, _ in parts)
+        keys = torch.cat([F.pad(k, (0, 0, 0, M - k.shape[1])) for k, _, _, _ in parts])  # (D, M, H)
+        states = torch.cat([F.pad(s, (0, 0, 0, M - s.shape[1])) for _, s, _, _ in parts])  # (D, M, 2E)
+        mask = torch.cat([F.pad(m, (0, M - m.shape[1])) for _, _, m, _ in parts])  # (D, M): padding is masked
+        state = _cat_states([st for _, _, _, st in parts])
+        row = torch.tensor([distinct.index(t) for t in titles])  # (B,)
+        return keys[row], states[row], mask[row], _select_rows(state, row)
+
+
+
+class _Run:
+    """One decode's state: the model's rows and recurrent state, the processors, what is written."""
+
+    def __init__(self, dec: Decoder, form: Form, pats: list[Pattern], title: str | list[str],
+                 forced: dict[tuple[int, int], int], cfg: DecodeConfig, rescue: dict, contrast: bool | None) -> None:
+        B, V = len(pats), len(dec.vocab)
+        self.dec, self.form, self.pats, self.cfg, self.forced, self.B = dec, form, pats, cfg, forced, B
+        self.g = generator(cfg.seed)
+        titles = [title] * B if isinstance(title, str) else title
+        assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
+        if contrast is None:
+            contrast = cfg.guidance > 0 or B > 1
+        rows = titles + [""] * B if contrast else titles  # R = 2B rows: the title ones, then the empty ones
+        self.copies = len(rows) // B
+        self.keys, self.states, self.mask, self.state = dec._encode(rows)
+        self.forms = torch.full((len(rows),), form_id(form.name), dtype=torch.long)  # (R,)
+        self.dynasties = torch.full_like(self.forms, dynasty_id(cfg.dynasty)) if dec.model.cfg.n_dynasties else None
+        self.moods = None
+        if dec.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
+            self.moods = torch.zeros_like(self.forms)
+            self.moods[:B] = mood_id(cfg.mood)
+        setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties)
+        self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
+        self.rules = next((p for p in self.processors if isinstance(p, Rules)), None)
+        self.groups = _groups(B, cfg.n) if cfg.beam else []
+        self.score = _initial_scores(pats, self.groups) if cfg.beam else torch.zeros(B)
+        self.lp = torch.zeros(self.copies, B)  # log p(chosen | title) [and | ∅], summed
+        self.tokens = torch.full((B,), dec.vocab.bos, dtype=torch.long)  # (B,) the last placed
+        self.out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
+        self.used = np.zeros((B, V), dtype=bool)  # (B, V): characters each poem has, the fixed ones from the start
+        self.used[:, sorted(set(forced.values()))] = True
+
+    def at(self, line: int, pos: int) -> Step:
+        return Step(line, pos, self.forced.get((line, pos)), self.out, self.used)
+
+    def predict(self, step: Step) -> torch.Tensor:
+        """Run the model one step: (1|2, B, V) log-probabilities; ``step.logp`` the guided (B, V)."""
+        logits, self.state = self._model(self.tokens, self._slots(step.line, step.pos))
+        logp = torch.log_softmax(logits.float(), dim=-1).view(-1, self.B, logits.shape[-1])  # (1|2, B, V)
+        step.logp = _guide(logp, self.cfg.guidance)  # (B, V)
+        return logp
+
+    def allowed(self, step: Step) -> torch.Tensor:
+        """(B, V) bool: the given character, or Han characters narrowed by each processor's mask in turn."""
+        if step.given is not None:
+            allowed = torch.zeros(self.B, len(self.dec.vocab), dtype=torch.bool)
+            allowed[:, step.given] = True
+            return allowed
+        allowed = self.dec.hanzi.expand(self.B, -1)
+        for p in self.processors:
+            m = p.mask(step)
+            if m is not None:
+                allowed = narrow(allowed, m)
+        return allowed
+
+    def bias(self, step: Step) -> np.ndarray | None:
+        """(B, V) float32: the processors' biases summed in order (none on a given character)."""
+        if step.given is not None:
+            return None
+        total = None
+        for p in self.processors:
+            b = p.bias(step)
+            if b is not None:
+                total = b if total is None else total + b
+        return total
+
+    def reorder(self, idx: torch.Tensor, logp: torch.Tensor) -> torch.Tensor:
+        """Follow a beam step: every per-row tensor (the empty-title rows follow theirs)."""
+        self.state = _select_rows(self.state, torch.cat([idx + k * self.B for k in range(self.copies)]))
+        self.out, self.lp, self.used = self.out[idx], self.lp[:, idx], self.used[idx.numpy()]
+        for p in self.processors:
+            p.reorder(idx)
+        return logp[:, idx]
+
+    def place(self, step: Step, tokens: torch.Tensor, logp: torch.Tensor) -> None:
+        """Write ``tokens`` (B,) at the step, score them, and let every processor follow."""
+        self.lp += logp.gather(2, tokens.expand(self.copies, self.B)[..., None])[..., 0]
+        self.out[:, step.line, step.pos] = tokens
+        self.used[np.arange(self.B), tokens.numpy()] = True
+        step.out, step.used = self.out, self.used
+        for p in self.processors:
+            p.advance(step, tokens)
+        self.tokens = tokens
+
+    def end_line(self, line: int) -> None:
+        """Feed the line's punctuation (by construction; its probability is not scored)."""
+        if line + 1 < self.form.n_lines:
+            _, self.state = self._model(self.tokens, self._slots(line, None), want_logits=False)
+            self.tokens = torch.full((self.B,), self.dec.period if line % 2 else self.dec.comma, dtype=torch.long)
+
+    def candidates(self) -> list[Candidate]:
+        n = self.form.n_lines * self.form.n_chars
+        pattern_of = self.rules.patterns if self.rules is not None else self.pats
+        contrast = self.copies == 2
+        return [Candidate([self.dec.vocab.decode(r.tolist()) for r in self.out[b]], pattern_of[b],
+                          float(self.lp[0, b]) / n, float(self.lp[0, b] - self.lp[1, b]) / n if contrast else None)
+                for b in range(self.B)]
+
+    def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True):
+        return self.dec.step(tokens.repeat(self.copies), self.forms, self.state, self.keys, self.states, self.mask,
+                             want_logits=want_logits, dynasties=self.dynasties, slots=slots, moods=self.moods)
+
+    def _slots(self, line: int, pos: int | None) -> torch.Tensor | None:
+        """(R, 4) what each row's next target must be (tangshi.masks.slots), for a model with rule inputs:
+        character ``pos`` of ``line``, or (``pos`` None) the punctuation after it. The group is fed
+        once the row's first rhyme stands and names one group."""
+        if not self.dec.model.cfg.rule_inputs:
+            return None
+        from tangshi.masks.slots import first_rhyme_line, slot
+
+        cons = self.rules.cons if self.rules is not None else None
+        rows = self.rules.patterns if self.rules is not None else self.pats
+        single = cons.groups.sum(1) == 1 if cons is not None else None  # (B,)
+        group = cons.groups.float().argmax(1) + 1 if cons is not None else None  # (B,)
+        out = []
+        for b, pat in enumerate(rows):
+            first = first_rhyme_line(pat)
+            past = line > first if pos is not None else line >= first
+            g = int(group[b]) if past and cons is not None and bool(single[b]) else 0
+            out.append(slot(pat, line, pos, g) if pos is not None else (0, 0, line + 1, g))
+        return torch.tensor(out, dtype=torch.long).repeat(self.copies, 1)  # (R, 4): the empty-title rows alike
+
+
+def _cat_states(states: list):
+    """Decoder states (L, b, H) or pairs of them, concatenated along the batch."""
+    if isinstance(states[0], tuple):
+        return tuple(torch.cat(parts, dim=1) for parts in zip(*states))
+    return torch.cat(states, dim=1)
+
+
+def _select_rows(state, idx: torch.Tensor):
+    """Rows ``idx`` of a decoder state (L, B, H) or pair of them."""
+    if isinstance(state, tuple):
+        return tuple(s.index_select(1, idx) for s in state)
+    return state.index_select(1, idx)
+
+
+def _pad_titles(rows: list[list[int]]) -> torch.Tensor:
+    """Title ids (B, M), right-padded with 0 (masked out of attention)."""
+    out = torch.zeros(len(rows), max(len(r) for r in rows), dtype=torch.long)
+    for b, r in enumerate(rows):
+        out[b, : len(r)] = torch.tensor(r)
+    return out
+
+
+def _groups(B: int, n: int) -> list[int]:
+    """Widths of ``n`` beam groups over ``B`` rows, as even as possible (the first ones wider)."""
+    return [B // n + (k < B % n) for k in range(n)]
+
+
+def _initial_scores(pats: list[Pattern], groups: list[int]) -> torch.Tensor:
+    """In each beam group, a row that repeats an earlier row's pattern starts at -inf (no duplicate beams)."""
+    out, start = [], 0
+    for width in groups:
+        seen: set[Pattern] = set()
+        for p in pats[start:start + width]:
+            out.append(float("-inf") if p in seen else 0.0)
+            seen.add(p)
+        start += width
+    return torch.tensor(out)
+
+
+def _guide(logp: torch.Tensor, gamma: float) -> torch.Tensor:
+    """(1|2, B, V) -> (B, V): the title rows, contrasted with the empty ones by ``gamma``, renormalised."""
+    if gamma == 0 or logp.shape[0] == 1:
+        return logp[0]
+    return torch.log_softmax((1 + gamma) * logp[0] - gamma * logp[1], dim=-1)

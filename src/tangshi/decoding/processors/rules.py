@@ -1,0 +1,63 @@
+"""The rules of regulated verse as a mask: each row's pattern, 孤平, 三平尾, one rhyme group, no rhyme twice.
+
+``strict`` or ``lenient`` (:mod:`tangshi.masks.constraints`): the tone of each position for the row's
+pattern, with every 多音字 read from its left neighbour (strict) or either way (lenient); ``off``
+makes no processor. A character the user fixed never narrows the rhyme groups to nothing: a given
+line that breaks the rhyme keeps the groups the row had. First in the chain: the other masks yield
+to it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+
+from tangshi.decoding.processor import Processor, Setup, Step
+from tangshi.masks.constraints import PATTERNS, ConstraintState
+from tangshi.prosody.forms import Pattern
+
+
+class Rules(Processor):
+    order = 10
+
+    def __init__(self, cons: ConstraintState) -> None:
+        self.cons = cons
+
+    @classmethod
+    def create(cls, setup: Setup, prepared: None) -> "Rules | None":
+        cfg = setup.cfg
+        if cfg.rules == "off":
+            return None
+        groups = [cfg.rhyme] * setup.rows if cfg.rhyme else None
+        return cls(ConstraintState.start(setup.prosody, setup.patterns, groups, strict=cfg.rules == "strict"))
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        """(B,) each row's pattern now (beam steps reorder the rows)."""
+        return [PATTERNS[int(i)] for i in self.cons.pattern]
+
+    def mask(self, step: Step) -> torch.Tensor:
+        return self.cons.mask()  # (B, V)
+
+    def advance(self, step: Step, tokens: torch.Tensor) -> None:
+        advance(self.cons, tokens, forced=step.given is not None)
+
+    def reorder(self, idx: torch.Tensor) -> None:
+        c = self.cons
+        self.cons = dataclasses.replace(c, pattern=c.pattern[idx], step=c.step[idx], live=c.live[idx],
+                                        groups=c.groups[idx], used=c.used[idx],
+                                        prev=None if c.prev is None else c.prev[idx])
+
+
+def advance(cons: ConstraintState, tokens: torch.Tensor, forced: bool) -> None:
+    """Advance the constraints; a forced (user-given) character never narrows the rhyme groups to nothing."""
+    if not forced:
+        cons.advance(tokens)
+        return
+    groups = cons.groups.clone()
+    cons.advance(tokens)
+    lost = ~cons.groups.any(1)  # a given line broke the rhyme: keep the groups it had
+    cons.groups[lost] = groups[lost]
+
+
+PROCESSOR = Rules
