@@ -10,7 +10,7 @@ import torch
 
 from tangshi.errors import InputError
 from tangshi.prosody import check, patterns
-from tangshi.prosody.constraints import PATTERNS, ConstraintState, VocabProsody, line_templates
+from tangshi.masks.constraints import PATTERNS, ConstraintState, VocabProsody, line_templates
 from tangshi.prosody.forms import FORM_BY_NAME
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "package" / "dist" / "quantangshi"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tangshi.prosody.constraints import TENSOR_FIELDS, VocabProsody, cache_dir, tables_key
+from tangshi.masks.constraints import TENSOR_FIELDS, VocabProsody, cache_dir, tables_key
 
 CHARS = ("<pad>", "<bos>", "<eos>", "<unk>", "，", "。", "东", "風", "山", "月", "看", "中", "行", "长", "干", "乾")
 

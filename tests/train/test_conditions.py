@@ -39,7 +39,7 @@ def test_a_one_dynasty_poet_refuses_another(poet) -> None:
 def test_the_slots_of_a_real_poem() -> None:
     """杜甫《春望》: 仄起首句不入韵, 十二侵. Line 1 ends 仄 (no rhyme), line 2 ends on the first rhyme;
     the group is fed from the punctuation after it on."""
-    from tangshi.slots import of_poem, ping_groups, poem_slots
+    from tangshi.masks.slots import of_poem, ping_groups, poem_slots
 
     lines = ["國破山河在", "城春草木深", "感時花濺淚", "恨別鳥驚心", "烽火連三月", "家書抵萬金", "白頭搔更短", "渾欲不勝簪"]
     pattern, group = of_poem("五言律诗", lines)

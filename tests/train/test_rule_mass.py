@@ -1,4 +1,4 @@
-"""The slot masks (tangshi.slotmask) and the rule-mass term of the training loss."""
+"""The slot masks (tangshi.masks.slotmask) and the rule-mass term of the training loss."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from tangshi.slots import of_poem, ping_groups, poem_slots
+from tangshi.masks.slots import of_poem, ping_groups, poem_slots
 
 CHARS = ("<pad>", "<bos>", "<eos>", "<unk>", "，", "。", "东", "风", "山", "月", "人", "去", "白", "看", "中")
 
 
 @pytest.fixture(scope="module")
 def masks():
-    from tangshi.slotmask import SlotMask
+    from tangshi.masks.slotmask import SlotMask
 
     return SlotMask(CHARS)
 
@@ -58,7 +58,7 @@ def test_log_kept_is_the_mass_on_the_allowed_items(masks) -> None:
 
 def test_a_real_poems_slots_make_classes(masks) -> None:
     """杜甫《春望》: its first rhyme (深) is class 'any rhyme', the later ones its group 十二侵."""
-    from tangshi.slotmask import N_TONE_CLASSES
+    from tangshi.masks.slotmask import N_TONE_CLASSES
 
     lines = ["國破山河在", "城春草木深", "感時花濺淚", "恨別鳥驚心", "烽火連三月", "家書抵萬金", "白頭搔更短", "渾欲不勝簪"]
     pattern, group = of_poem("五言律诗", lines)
@@ -102,7 +102,7 @@ def rule_batch(fixture_home: Path):
     from tangshi.corpus.build import load_dataset
     from tangshi.data import collate, encode_poems
     from tangshi.model import ModelConfig, PoemModel
-    from tangshi.slotmask import SlotMask
+    from tangshi.masks.slotmask import SlotMask
 
     ds = load_dataset(fixture_home)
     poems = [p for p in ds.split("train") if p.form in ("五言律诗", "七言绝句")][:16]

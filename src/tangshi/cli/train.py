@@ -158,7 +158,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_fields(model, ModelConfig)
     model.add_argument("--rule-inputs", action=argparse.BooleanOptionalAction, default=True,
                        help="feed each step what the next character must be: tone, position, line, rhyme group"
-                            " (tangshi.slots; default: on — it wins at equal compute, BENCHMARKS.md)")
+                            " (tangshi.masks.slots; default: on — it wins at equal compute, BENCHMARKS.md)")
     model.add_argument("--moods", action=argparse.BooleanOptionalAction, default=True,
                        help="feed each poem's mood, as the tagger reads it (tangshi.mood; default: on)")
     _add_fields(p.add_argument_group("training"), TrainConfig)
