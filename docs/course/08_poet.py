@@ -85,8 +85,11 @@ for form, modes in result["generated"].items():
 # ## Where to go next
 #
 # - **Train your own.** `tangshi corpus fetch && tangshi corpus build`, then `tangshi train`
-#   (`--cell rnn|lstm|gru`, `--hidden`, `--layers`; `tangshi train --help`). On a 2-core CPU the
-#   default recipe runs about 3,500 characters a second; BENCHMARKS.md has the recipe study.
+#   (`--cell rnn|lstm|gru`, `--hidden`, `--layers`; `tangshi train --help`). On the project's 2-core
+#   Intel Xeon (AMX) the default recipe runs about 3,500 characters a second in bf16; BENCHMARKS.md
+#   has the recipe study. A CPU without AMX or AVX512-BF16 (most laptops: AVX2 only) trains in fp32
+#   instead (`--precision auto` picks it) — the same recipe, as good results, more slowly; BENCHMARKS.md,
+#   "Which CPU".
 # - **On a GPU**, `scripts/gpu_train.sh` is the whole job in one script (Tang + Song, checkpoints,
 #   the ship step). Several processes: `torchrun --nproc_per_node=2 .venv/bin/tangshi train
 #   --out runs/ddp` (DDP, gloo on CPU, NCCL on GPU).
