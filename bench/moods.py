@@ -36,7 +36,7 @@ from tangshi.corpus.build import load_dataset
 from tangshi.judge import Judge
 from tangshi.mood import MOODS
 from tangshi.decoding.processors.mood import MoodBias
-from tangshi.mood.tagger import Lexicon, load, tag
+from tangshi.mood.tagger import MoodLexicon, load, mood_of
 from tangshi.poet import Poet
 
 FORMS = ("五言绝句", "七言绝句", "五言律诗", "七言律诗")
@@ -54,7 +54,7 @@ def titles_of(n: int, split: str) -> list[str]:
     return seen
 
 
-def halves(lex: Lexicon) -> tuple[Lexicon, Lexicon]:
+def halves(lex: MoodLexicon) -> tuple[MoodLexicon, MoodLexicon]:
     """The lexicon split in two: every other character of each mood's seeds and of its expanded ones."""
     a: dict[str, dict[str, float]] = {}
     b: dict[str, dict[str, float]] = {}
@@ -62,7 +62,7 @@ def halves(lex: Lexicon) -> tuple[Lexicon, Lexicon]:
         for tier in (sorted(c for c, x in w.items() if x > 1), sorted(c for c, x in w.items() if x <= 1)):
             for i, c in enumerate(tier):
                 (a if i % 2 == 0 else b).setdefault(mood, {})[c] = w[c]
-    return Lexicon(a, {"half": "A"}), Lexicon(b, {"half": "B"})
+    return MoodLexicon(a, {"half": "A"}), MoodLexicon(b, {"half": "B"})
 
 
 def figures(poems: list[list[str]], judge: Judge) -> dict:
@@ -71,13 +71,13 @@ def figures(poems: list[list[str]], judge: Judge) -> dict:
     return {"judge": round(sum(judge.score(poems)) / len(poems), 3), "repeats": round(m["repeats"], 3)}
 
 
-def run(poet: Poet, judge: Judge, titles: list[str], strengths: list[float], reader: Lexicon | None) -> dict:
+def run(poet: Poet, judge: Judge, titles: list[str], strengths: list[float], reader: MoodLexicon | None) -> dict:
     def write(form: str, **mood) -> list[list[str]]:
         return [poet.write(form=form, title=t, seed=k, script="traditional", **mood)[0].lines
                 for k, t in enumerate(titles)]
 
     def read(lines: list[str]) -> str | None:
-        return tag("".join(lines), reader)
+        return mood_of("".join(lines), reader)
 
     base = {f: write(f) for f in FORMS}
     base_tags = [read(p) for f in FORMS for p in base[f]]

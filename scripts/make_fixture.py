@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from tangshi import paths
-from tangshi.corpus.clean import classify, clean_body, join_lines
+from tangshi.corpus.clean import shape_of, clean_body, join_lines
 
 PER_FORM = {"五言绝句": 90, "七言绝句": 90, "五言律诗": 90, "七言律诗": 90, "排律": 12, "其他": 24}
 SONG_PER_FORM = {"五言绝句": 10, "七言绝句": 10, "五言律诗": 10, "七言律诗": 10, "排律": 2, "其他": 4}
@@ -39,7 +39,7 @@ def choose(records: list[dict]) -> list[dict]:
                 dirty[kind].append(rec)
         lines = clean_body(rec["paragraphs"])
         if lines is not None and len(join_lines(lines)) < 400:
-            by_form[classify(lines)].append(rec)
+            by_form[shape_of(lines)].append(rec)
     chosen = []
     for form, n in PER_FORM.items():
         chosen += sorted(by_form[form], key=_key)[:n]
@@ -55,7 +55,7 @@ def _by_shape(records: list[dict], per_form: dict[str, int]) -> list[dict]:
     for rec in records:
         lines = clean_body(rec.get("paragraphs") or [])
         if lines is not None and len(join_lines(lines)) < 400:
-            by_form[classify(lines)].append(rec)
+            by_form[shape_of(lines)].append(rec)
     return [rec for form, n in per_form.items() for rec in sorted(by_form[form], key=_key)[:n]]
 
 

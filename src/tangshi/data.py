@@ -19,10 +19,9 @@ from dataclasses import dataclass
 import torch
 
 from tangshi.corpus.build import CorpusPoem
-from tangshi.corpus.clean import DYNASTIES, SHAPES
+from tangshi.corpus.clean import DYNASTIES, SHAPES, TITLE_MAX
 from tangshi.corpus.vocab import Vocab
 from tangshi.model import Batch
-from tangshi.request import TITLE_MAX
 from tangshi.masks.slots import of_poem, poem_slots
 
 IGNORE = -100  # target id masked out of the loss
@@ -66,9 +65,9 @@ def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int, dynasties:
     mood_ids = None
     if moods:
         from tangshi.mood import mood_id
-        from tangshi.mood.tagger import tag
+        from tangshi.mood.tagger import mood_of
 
-        mood_ids = [mood_id(tag(p.body)) for p in poems]
+        mood_ids = [mood_id(mood_of(p.body)) for p in poems]
     return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems],
                    [dynasty_id(p.dynasty) for p in poems] if dynasties else None,
                    [poem_slots(*of_poem(p.form, p.lines), len(b)) for p, b in zip(poems, bodies)] if slots else None,

@@ -34,7 +34,7 @@ from tangshi.corpus.clean import REGULATED
 from tangshi.hanzi import join_lines
 from tangshi.prosody.forms import FORM_BY_NAME
 
-MODES = ("title", "free", "acrostic", "continuation", "beam", "title-plain")
+EVAL_MODES = ("title", "free", "acrostic", "continuation", "beam", "title-plain")
 PLAIN = "title-plain"  # the title mode without the 对仗 bias (律诗 only): what the bias buys, and costs
 NBEST = 3  # poems asked for at once when measuring the n-best's spread
 
@@ -212,7 +212,7 @@ def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
     opening lines of real poems that keep the rules themselves.
     """
     from tangshi.prosody import check
-    from tangshi.request import TITLE_MAX
+    from tangshi.corpus.clean import TITLE_MAX
     from tangshi.script import from_model
 
     if mode == "title":
@@ -282,7 +282,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
         result["real"][form].update(distinct_1=metrics.distinct(lines[:cfg.poems], 1),
                                     distinct_2=metrics.distinct(lines[:cfg.poems], 2))
         result["generated"][form] = {}
-        for k, mode in enumerate(MODES):
+        for k, mode in enumerate(EVAL_MODES):
             if mode == PLAIN and FORM_BY_NAME[form].n_lines != 8:
                 continue  # no 对仗 bias to take away
             progress(f"{form}: {mode}")

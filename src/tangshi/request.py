@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tangshi.corpus.clean import DYNASTIES, HEADLINE
+from tangshi.corpus.clean import DYNASTIES, HEADLINE, TITLE_MAX
 from tangshi.errors import InputError
 from tangshi.hanzi import SHORT_NAMES, converter, is_han, split_lines, strip_invisible
 from tangshi.mood import ENGLISH, MOODS, resolve_mood
@@ -27,7 +27,6 @@ RULES = ("strict", "lenient", "off")
 CHECK_MODES = ("contextual", "strict", "lenient")  # tangshi.prosody.checker.MODES
 SCRIPTS = ("simplified", "traditional")
 STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
-TITLE_MAX = 32  # characters of a title the encoder reads (training cuts longer corpus titles)
 SEED_MAX = 2**63 - 1
 CHECK_TEXT_MAX = 1000  # characters: a regulated poem has at most 56 and their punctuation
 RESOLVED = ("form", "mood")  # fields whose other spellings are resolved after the checks (resolve_*)

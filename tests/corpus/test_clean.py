@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from tangshi.corpus.build import split_of
-from tangshi.corpus.clean import classify, clean_body, clean_title, join_lines, strip_notes
+from tangshi.corpus.clean import shape_of, clean_body, clean_title, join_lines, strip_notes
 
 
 def test_notes_in_every_bracket_kind_are_removed() -> None:
@@ -60,7 +60,7 @@ def test_title_keeps_text_drops_notes() -> None:
     (["一二三四五"] * 10 + ["一二三四五"], "其他"),
 ])
 def test_shape_labels(lines: list[str], form: str) -> None:
-    assert classify(lines) == form
+    assert shape_of(lines) == form
 
 
 def test_split_is_the_documented_hash() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tangshi.mood import MOODS
 from tangshi.decoding.processors.mood import ENOUGH, WINDOW, MoodBias
-from tangshi.mood.tagger import SEEDS, SEED_WEIGHT, load, tag
+from tangshi.mood.tagger import SEEDS, SEED_WEIGHT, load, mood_of
 
 CHARS = list("山水劍戰征將軍胡壯雄閑禪") + ["，", "。"]
 
@@ -70,5 +70,5 @@ def test_a_poet_asked_for_a_mood_writes_in_it(song_poet) -> None:
         poems = [song_poet.write(form="五绝", title=t, mood="壮", mood_strength=strength, seed=k)[0]
                  for k, t in enumerate(titles)]
         assert all(check(p.text).ok for p in poems)
-        hits[strength] = sum(tag(p.text) == "壮" for p in poems)
+        hits[strength] = sum(mood_of(p.text) == "壮" for p in poems)
     assert hits[3.0] >= 4 and hits[3.0] > hits[0.0], hits

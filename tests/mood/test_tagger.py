@@ -6,7 +6,7 @@ import pytest
 
 from tangshi.errors import InputError
 from tangshi.mood import MOODS, mood_id, resolve_mood
-from tangshi.mood.tagger import SEEDS, decide, expand, load, seed_lexicon, tag
+from tangshi.mood.tagger import SEEDS, decide, expand, load, seed_lexicon, mood_of
 
 
 @pytest.mark.parametrize("name, canonical", [("闲", "闲"), ("閑", "闲"), ("閒", "闲"), ("壯", "壮"), ("leisure", "闲"),
@@ -38,21 +38,21 @@ KNOWN = [
 
 @pytest.mark.parametrize("mood, text", KNOWN)
 def test_real_poems_are_tagged_as_readers_read_them(mood: str, text: str) -> None:
-    assert tag(text) == mood
+    assert mood_of(text) == mood
 
 
 def test_either_script_tags_the_same() -> None:
-    assert tag("床前明月光，疑是地上霜。举头望明月，低头思故乡。") == "思"
+    assert mood_of("床前明月光，疑是地上霜。举头望明月，低头思故乡。") == "思"
 
 
 def test_grief_and_sorrow_in_a_lament() -> None:
     """杜甫《春望》: tears and parting in a fallen capital — grief or melancholy, never joy."""
     text = "國破山河在，城春草木深。感時花濺淚，恨別鳥驚心。烽火連三月，家書抵萬金。白頭搔更短，渾欲不勝簪。"
-    assert tag(text) in ("悲", "愁")
+    assert mood_of(text) in ("悲", "愁")
 
 
 def test_no_mood_when_the_lines_name_none_or_two() -> None:
-    assert tag("白日依山盡，黃河入海流。欲窮千里目，更上一層樓。") is None
+    assert mood_of("白日依山盡，黃河入海流。欲窮千里目，更上一層樓。") is None
     assert decide({"喜": 4.0, "悲": 4.0}) is None  # a tie is no mood
     assert decide({"喜": 2.0, "悲": 0.0}) is None  # below the threshold
 

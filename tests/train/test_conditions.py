@@ -136,12 +136,12 @@ def test_encoding_tags_each_poem(fixture_home: Path) -> None:
     from tangshi.corpus.build import load_dataset
     from tangshi.data import encode_poems
     from tangshi.mood import mood_id
-    from tangshi.mood.tagger import tag
+    from tangshi.mood.tagger import mood_of
 
     ds = load_dataset(fixture_home)
     poems = ds.split("train")[:50]
     enc = encode_poems(poems, ds.vocab, 128, moods=True)
-    assert enc.moods == [mood_id(tag(p.body)) for p in poems] and any(enc.moods)
+    assert enc.moods == [mood_id(mood_of(p.body)) for p in poems] and any(enc.moods)
 
 
 def test_a_warm_start_begins_as_the_old_model(tiny_model: Path, fixture_home: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Iterator
 
 from tangshi import paths
 from tangshi.atomic import write_bytes
-from tangshi.corpus.clean import DYNASTIES, HEADLINE, REGULATED, classify, clean_body, clean_title
+from tangshi.corpus.clean import DYNASTIES, HEADLINE, REGULATED, shape_of, clean_body, clean_title
 from tangshi.corpus.vocab import Vocab
 from tangshi.errors import CorpusError
 from tangshi.hanzi import join_lines, split_lines
@@ -130,7 +130,7 @@ def clean_corpus(files: list[tuple[Path, str]]) -> tuple[list[CorpusPoem], Count
         seen.add(body)
         title = clean_title(str(rec.get("title") or ""))
         author = str(rec.get("author") or "")
-        poems.append(CorpusPoem(title, author, tuple(lines), classify(lines), split_of(body), dynasty))
+        poems.append(CorpusPoem(title, author, tuple(lines), shape_of(lines), split_of(body), dynasty))
     return poems, dropped
 
 

@@ -23,6 +23,7 @@ REGULATED = SHAPES[:4]
 # The dynasty label of a corpus poem, and the corpus's name for it (poet.<name>.N.json); its index
 # is the model's dynasty input. Every figure of tangshi is reported on the first (Tang test poems).
 DYNASTIES = {"唐": "tang", "宋": "song"}
+TITLE_MAX = 32  # characters of a title the encoder reads (training cuts longer corpus titles; a request may not pass it)
 HEADLINE = "唐"
 
 _NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〖[^〖〗]*〗|\{[^{}]*\}")
@@ -59,7 +60,7 @@ def clean_title(title: str) -> str:
     return re.sub(r"\s+", " ", QUOTES.sub("", text)).strip()
 
 
-def classify(lines: list[str]) -> str:
+def shape_of(lines: list[str]) -> str:
     """Shape label for a poem given as lines (see the module docstring)."""
     lengths = {len(line) for line in lines}
     if len(lengths) != 1 or lengths.pop() not in (5, 7):
@@ -74,4 +75,4 @@ def classify(lines: list[str]) -> str:
     return "其他"
 
 
-__all__ = ["SHAPES", "REGULATED", "strip_notes", "han_lines", "clean_body", "clean_title", "classify", "join_lines"]
+__all__ = ["SHAPES", "REGULATED", "strip_notes", "han_lines", "clean_body", "clean_title", "shape_of", "join_lines"]

@@ -50,7 +50,7 @@ PRIOR = 500.0       # α0, the strength of the Dirichlet prior (pseudo-documents
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class MoodLexicon:
     """Weights of characters per mood, and the build's counts."""
 
     weights: dict[str, dict[str, float]]  # mood -> {char: weight}
@@ -70,9 +70,9 @@ def _han(text: str) -> str:
     return "".join(HAN.findall(converter("s2t").convert(text)))
 
 
-def seed_lexicon() -> Lexicon:
+def seed_lexicon() -> MoodLexicon:
     """The seeds alone (what :func:`expand` starts from)."""
-    return Lexicon({m: {c: SEED_WEIGHT for c in SEEDS[m]} for m in MOODS}, {"expanded": False})
+    return MoodLexicon({m: {c: SEED_WEIGHT for c in SEEDS[m]} for m in MOODS}, {"expanded": False})
 
 
 def decide(scores: dict[str, float], min_score: float = MIN_SCORE) -> str | None:
@@ -84,13 +84,13 @@ def decide(scores: dict[str, float], min_score: float = MIN_SCORE) -> str | None
     return best
 
 
-def tag(text: str, lexicon: Lexicon | None = None) -> str | None:
+def mood_of(text: str, lexicon: MoodLexicon | None = None) -> str | None:
     """The mood of a poem's lines (either script), or None. See the module docstring."""
     return decide((lexicon or load()).scores(text))
 
 
 def expand(bodies: Iterable[str], k: int = EXPAND_K, min_z: float = EXPAND_MIN_Z,
-           prior: float = PRIOR) -> tuple[Lexicon, dict]:
+           prior: float = PRIOR) -> tuple[MoodLexicon, dict]:
     """Seeds + the characters over-represented in each mood's seed-labelled poems (see the module
     docstring). ``bodies``: the corpus poems' lines (traditional). Returns the lexicon and a report
     (poems per seed label, each expanded character's z-score)."""
@@ -129,10 +129,10 @@ def expand(bodies: Iterable[str], k: int = EXPAND_K, min_z: float = EXPAND_MIN_Z
         mine = sorted(((z, c) for c, (z, m) in best.items() if m == mood), reverse=True)[:k]
         weights[mood].update({c: 1.0 for _, c in mine})
         report["expanded"][mood] = [[c, round(z, 2)] for z, c in mine]
-    return Lexicon(weights, {"expanded": True}), report
+    return MoodLexicon(weights, {"expanded": True}), report
 
 
-def save(lexicon: Lexicon, report: dict, path: Path = DATA) -> None:
+def save(lexicon: MoodLexicon, report: dict, path: Path = DATA) -> None:
     """Write the lexicon (atomically) in :data:`FORMAT`."""
     from tangshi.atomic import write_bytes
 
@@ -143,7 +143,7 @@ def save(lexicon: Lexicon, report: dict, path: Path = DATA) -> None:
 
 
 @lru_cache(maxsize=1)
-def load(path: Path = DATA) -> Lexicon:
+def load(path: Path = DATA) -> MoodLexicon:
     """The shipped lexicon (seeds and expanded characters)."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     if doc.get("format") != FORMAT:
@@ -152,4 +152,4 @@ def load(path: Path = DATA) -> Lexicon:
     for m in MOODS:
         entry = doc["moods"][m]
         weights[m] = {c: 1.0 for c in entry["expanded"]} | {c: float(doc["seed_weight"]) for c in entry["seeds"]}
-    return Lexicon(weights, doc.get("report", {}))
+    return MoodLexicon(weights, doc.get("report", {}))

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from tangshi.hanzi import HAN_CHAR, converter, s2t_aligned
+from tangshi.hanzi import HAN, converter, s2t_aligned
 
 FORMAT = "tangshi-pingshui/1"
 P, Z = 1, 2  # tone bits: a character's tone mask is P, Z, P|Z (ambiguous) or 0 (unknown)
-HAN = re.compile(HAN_CHAR)
 
 
 @dataclass(frozen=True)

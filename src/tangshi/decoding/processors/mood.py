@@ -29,7 +29,7 @@ import numpy as np
 
 from tangshi.decoding.processor import Processor, Setup, Step
 from tangshi.mood import MOODS, mood_id
-from tangshi.mood.tagger import Lexicon, load
+from tangshi.mood.tagger import MoodLexicon, load
 
 MOOD_STRENGTH = 2.0  # β (nats per unit of lexicon weight): bench/moods.py --split valid --strengths, docs/conditions.md
 WINDOW = 3.0    # nats below the likeliest allowed candidate that may still be favoured
@@ -39,7 +39,7 @@ ENOUGH = 6.0    # the poem's distinct lexicon weight for the mood at which the b
 class MoodBias:
     """The bias for one vocabulary (its characters in the model's script, traditional)."""
 
-    def __init__(self, chars: list[str], lexicon: Lexicon | None = None) -> None:
+    def __init__(self, chars: list[str], lexicon: MoodLexicon | None = None) -> None:
         lex = lexicon or load()
         # (M + 1, V): row 0 is "no mood" (all zeros), rows 1.. the moods in MOODS order
         self.weights = np.zeros((len(MOODS) + 1, len(chars)), dtype=np.float32)
