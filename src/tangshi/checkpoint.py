@@ -4,7 +4,7 @@ A checkpoint is a directory:
 
 - ``model.safetensors`` — the network's weights;
 - ``model.json`` — format version, the kind of network (``poet``, :class:`PoemModel`, or
-  ``judge``, :class:`tangshi.judge.JudgeModel`) and its config, vocabulary, step, metrics and
+  another registered with :func:`register_kind`: ``judge``, :class:`tangshi.judge.JudgeModel`) and its config, vocabulary, step, metrics and
   the training config, checked on load;
 - ``train_state.safetensors`` + ``train_state.json`` (optional) — optimizer moments, RNG
   states, the trainer's counters: what ``--resume`` needs and generation does not.
@@ -30,22 +30,26 @@ from tangshi.errors import CheckpointError, TangshiError
 from tangshi.model import ModelConfig, PoemModel
 
 FORMAT, VERSION = "tangshi-checkpoint", 1
-KINDS = ("poet", "judge")  # a header without "kind" is a poet's (checkpoints saved before judges)
+# The kinds of network a checkpoint may hold: kind -> (config class, model class). A header without
+# "kind" is a poet's (checkpoints saved before judges). Another kind registers itself where it is
+# defined (tangshi.judge: "judge"), so that this module imports no network but the poet's.
+KINDS: dict[str, tuple[type, type]] = {"poet": (ModelConfig, PoemModel)}
 
 
-def _classes(kind: str) -> tuple[type, type]:
-    """(config class, model class) of a checkpoint kind."""
-    if kind == "judge":
-        from tangshi.judge import JudgeConfig, JudgeModel
-
-        return JudgeConfig, JudgeModel
-    return ModelConfig, PoemModel
+def register_kind(kind: str, config_class: type, model_class: type) -> None:
+    """Let checkpoints hold ``model_class`` (built from ``config_class.from_dict``), under ``kind``."""
+    assert KINDS.get(kind, (config_class, model_class)) == (config_class, model_class), f"kind {kind!r} taken"
+    KINDS[kind] = (config_class, model_class)
 
 
 def kind_of(model) -> str:
-    from tangshi.judge import JudgeModel
+    """The registered kind of ``model``'s class."""
+    for kind, (_, model_class) in KINDS.items():
+        if type(model) is model_class:
+            return kind
+    raise AssertionError(f"{type(model).__name__} is not a registered checkpoint kind")  # a programming error
 
-    return "judge" if isinstance(model, JudgeModel) else "poet"
+
 WEIGHTS, HEADER = "model.safetensors", "model.json"
 STATE_TENSORS, STATE_JSON = "train_state.safetensors", "train_state.json"
 
@@ -126,7 +130,7 @@ def load(path: Path, device: str | torch.device = "cpu") -> tuple[PoemModel, Voc
     cfg, vocab = _config(path, header)
     weights = path / WEIGHTS
     _verify(weights, header.get("weights_sha256"))
-    model_class = _classes(header.get("kind", "poet"))[1]
+    model_class = KINDS[header.get("kind", "poet")][1]
     _check_shapes(weights, cfg, model_class)
     model = model_class(cfg)
     try:
@@ -152,10 +156,10 @@ def _listed(names, most: int = 6) -> str:
 def _config(path: Path, header: dict):
     f = path / HEADER
     kind = header.get("kind", "poet")
-    if kind not in KINDS:
-        raise CheckpointError(f"checkpoint {f} holds a {kind!r}; this tangshi reads: {', '.join(KINDS)}")
+    if kind not in KINDS:  # a judge is read by tangshi.judge.Judge.load, which registers its kind
+        raise CheckpointError(f"checkpoint {f} holds a {kind!r}; this reader takes: {', '.join(KINDS)}")
     try:
-        cfg = _classes(kind)[0].from_dict(header["model"])
+        cfg = KINDS[kind][0].from_dict(header["model"])
         vocab = Vocab.from_json(header["vocab"])
     except KeyError as err:
         raise CheckpointError(f"checkpoint {f} has an incomplete header: no {err}") from err

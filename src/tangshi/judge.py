@@ -24,10 +24,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from tangshi import checkpoint
 from tangshi import nn as tnn
 from tangshi.corpus.vocab import Vocab
 from tangshi.data import IGNORE, Encoded
-from tangshi.errors import InputError, choice_error, require_in
+from tangshi.errors import CheckpointError, InputError, choice_error, require_in
 from tangshi.hanzi import is_han, join_lines
 from tangshi.model import Batch
 
@@ -96,6 +97,9 @@ class JudgeModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
+checkpoint.register_kind("judge", JudgeConfig, JudgeModel)
+
+
 def reversed_body(lines: list[str]) -> str:
     """A poem's canonical body read right to left: 白日依山尽，黄河入海流。 -> 。流海入河黄，尽山依日白."""
     return join_lines(list(lines))[::-1]
@@ -119,9 +123,6 @@ class Judge:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Judge":
         """The judge at ``path`` (default: the one shipped in the package)."""
-        from tangshi import checkpoint
-        from tangshi.errors import CheckpointError
-
         path = Path(path) if path is not None else DEFAULT_JUDGE
         if not (path / checkpoint.HEADER).is_file():
             raise CheckpointError(f"no judge at {path}; train one with `python scripts/train_judge.py`")
