@@ -3,6 +3,7 @@ on a free 127.0.0.1 port serving the tiny poet. Writes poems, switches script, c
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_write(page, form, lines, chars):
     assert len(marks) == lines * chars and set(marks) <= {"○", "●", "◐"}
     assert page.locator("#poem .ch.rhyme").count() >= lines // 2  # every even line rhymes
     assert page.locator("#poem .poem-title").inner_text() == "《秋夜》"
-    assert "合律" in page.locator("#poem .verdict").inner_text()
+    assert "合律" in page.locator("#poem p.verdict").inner_text()
 
 
 def test_write_in_a_chosen_rhyme(page):
@@ -87,7 +88,7 @@ def test_write_in_a_chosen_rhyme(page):
     page.locator("#poem").evaluate("n => n.replaceChildren()")
     page.click("#write-button")
     page.wait_for_selector("#poem .line")
-    assert "十一尤韵" in page.locator("#poem .verdict").inner_text()
+    assert "十一尤韵" in page.locator("#poem p.verdict").inner_text()
     page.fill("input[name=rhyme]", "")
     page.click("details.more summary")
 
@@ -150,7 +151,7 @@ def test_check_weicheng(page):
     # the default mode reads 轻 in context (浥轻尘): 平, as line 1 needs; 君 breaks 粘 at line 3
     page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 1")
     assert page.locator("#report .ch.bad .glyph").all_inner_texts() == ["君"]
-    assert "依上下文定读" in page.locator("#report .verdict").inner_text()
+    assert "依上下文定读" in page.locator("#report p.verdict").inner_text()
     page.select_option("select[name=mode]", "strict")
     page.click("#check-button")
     page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 2")
@@ -159,7 +160,7 @@ def test_check_weicheng(page):
     assert page.locator("#report .line[data-line='3'] .ch[data-pos='2']").get_attribute("class").split() == ["ch", "bad"]
     issues = page.locator("#report .issue.error").all_inner_texts()
     assert len(issues) == 2 and "失粘" in issues[1] and "第3句第2字" in issues[1]
-    assert "不合律（2处）" in page.locator("#report .verdict").inner_text()
+    assert "不合律（2处）" in page.locator("#report p.verdict").inner_text()
     page.select_option("select[name=mode]", "lenient")
     page.click("#check-button")
     page.wait_for_function("() => document.querySelectorAll('#report .ch.bad').length === 1")
@@ -191,8 +192,98 @@ def test_errors_are_shown(page):
     page.wait_for_selector("#write-error:not([hidden])")
     assert "𠀀" in page.locator("#write-error").inner_text()
     page.fill("input[name=first_line]", "")
-    page.fill("input[name=acrostic]", "春山")  # a 五绝 has 4 lines: the schema names the field
+    page.fill("input[name=acrostic]", "春山")  # a 五绝 has 4 lines: the error names the field
     page.click("#write-button")
     page.wait_for_selector("input[name=acrostic][aria-invalid=true]")
-    assert "acrostic" in page.locator("#write-error").inner_text()
+    assert "藏头" in page.locator("#write-error").inner_text()
     page.fill("input[name=acrostic]", "")
+
+
+@pytest.mark.parametrize("field, value, code, words", [
+    ("acrostic", "春山", "wrong_count", "藏头须 4 个字（五言绝句共 4 句，每句首字一个），现有 2 个。"),
+    ("first_line", "𠀀春山花月", "unknown_char", "模型不认得首句中的「𠀀」，请换一个字。"),
+    ("first_line", "春山花月", "wrong_length", "首句有 4 字，五言绝句每句须 5 字。"),
+    ("acrostic", "ab春山", "not_han", "藏头只能是汉字。"),
+])
+def test_an_error_reads_in_chinese(page, field, value, code, words):
+    """The 中文 page words each error from the API's code, field and params: no English reaches the reader."""
+    page.click("#tab-write")
+    page.click("#form-choices button[data-form='五言绝句']")
+    page.locator("#write-error").evaluate("n => { n.hidden = true; n.textContent = ''; }")
+    page.fill(f"input[name={field}]", value)
+    page.click("#write-button")
+    page.wait_for_selector("#write-error:not([hidden])")
+    shown = page.locator("#write-error").inner_text()
+    page.fill(f"input[name={field}]", "")
+    assert page.locator("#write-error").get_attribute("data-code") == code
+    assert shown == words
+    assert not re.search(r"[A-Za-z]", shown), shown
+
+
+def test_an_out_of_range_seed_reads_in_chinese(page):
+    """A limit the page does not check itself: the words take the range from /api/meta."""
+    page.click("#tab-write")
+    page.click("details.more summary")
+    page.fill("input[name=seed]", "-1")
+    page.click("#write-button")
+    page.wait_for_selector("#write-error[data-code=out_of_range]")
+    shown = page.locator("#write-error").inner_text()
+    page.fill("input[name=seed]", "")
+    page.click("details.more summary")
+    assert shown.startswith("种子须在 0 至 ") and "Input" not in shown
+
+
+def test_a_written_lushi_shows_its_duizhang(page):
+    """The 对仗 of a written 律诗 is drawn under it as the check view draws it; a 绝句 has none."""
+    page.click("#tab-write")
+    page.click("#form-choices button[data-form='七言律诗']")
+    page.locator("#poem").evaluate("n => n.replaceChildren()")
+    page.click("#write-button")
+    page.wait_for_selector("#poem .duizhang .couplet")
+    assert page.locator("#poem .couplet .name").all_inner_texts() == ["首联", "颔联", "颈联", "尾联"]
+    verdicts = page.locator("#poem .couplet .verdict").all_inner_texts()
+    assert len(verdicts) == 4 and all(v.split()[0] in ("对仗", "不对") for v in verdicts)
+    assert page.locator("#poem .couplet .pair").count() >= 8
+    page.hover("#poem .couplet >> nth=1")
+    page.wait_for_function("() => document.querySelectorAll('#poem .line.paired').length === 2")
+    page.click("#form-choices button[data-form='五言绝句']")
+    page.locator("#poem").evaluate("n => n.replaceChildren()")
+    page.click("#write-button")
+    page.wait_for_selector("#poem .line")
+    assert page.locator("#poem .duizhang").count() == 0
+
+
+def test_menus_come_from_meta(page):
+    """Every menu's entries, the rhyme field's length and its suggestions are /api/meta's."""
+    meta = page.evaluate("fetch('/api/meta').then(r => r.json())")
+    for select, menu in (("rules", meta["menus"]["write"]["rules"]), ("start", meta["menus"]["write"]["start"]),
+                         ("mood", meta["menus"]["write"]["mood"]), ("dynasty", meta["menus"]["write"]["dynasty"]),
+                         ("mode", meta["menus"]["check"]["mode"])):
+        options = page.locator(f"select[name={select}] option")
+        assert options.evaluate_all("os => os.map(o => o.value)") == [e["value"] or "" for e in menu], select
+        texts = options.evaluate_all("os => os.map(o => o.textContent)")
+        assert all(t.startswith(e["label"]) for t, e in zip(texts, menu)), (select, texts)
+    assert page.locator("select[name=rules]").input_value() == meta["write"]["rules"]["default"]
+    assert page.locator("select[name=mode]").input_value() == meta["check"]["mode"]["default"]
+    assert page.locator("input[name=rhyme]").get_attribute("maxlength") == str(meta["write"]["rhyme"]["max_length"])
+    suggested = page.locator("#rhyme-groups option").evaluate_all("os => os.map(o => o.value)")
+    assert suggested == [g["simplified"] for g in meta["rhyme_groups"] if g["ping"]] and "八齐" in suggested
+
+
+QIANTANG = "孤山寺北贾亭西，水面初平云脚低。几处早莺争暖树，谁家新燕啄春泥。乱花渐欲迷人眼，浅草才能没马蹄。最爱湖东行不足，绿杨阴里白沙堤。"
+
+
+def test_rhyme_groups_in_the_pages_script(page):
+    """白居易《钱塘湖春行》 rhymes in 八齊: shown 八齐 in simplified, 八齊 in traditional, readings too."""
+    page.click("#tab-check")
+    page.fill("textarea[name=text]", QIANTANG)
+    page.click("#check-button")
+    page.wait_for_selector("#report .line")
+    assert "八齐韵" in page.locator("#report p.verdict").inner_text()
+    assert "八齐" in page.locator("#report .line[data-line='1'] .ch[data-pos='7']").get_attribute("title")
+    page.click(".script-switch button[data-script=traditional]")
+    page.wait_for_function("() => document.querySelector('#report p.verdict').textContent.includes('八齊韵')")
+    assert "八齊" in page.locator("#report .line[data-line='1'] .ch[data-pos='7']").get_attribute("title")
+    assert page.locator("#rhyme-groups option[value='八齊']").count() == 1
+    page.click(".script-switch button[data-script=simplified]")
+    page.wait_for_function("() => document.querySelector('#report p.verdict').textContent.includes('八齐韵')")

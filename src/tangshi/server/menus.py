@@ -14,12 +14,12 @@ from tangshi import request as R
 
 # field -> value -> (label, hint); None is the entry that leaves the field to the model
 LABELS: dict[str, dict] = {
-    "rules": {"strict": ("严格", "每首合律，多音字依上下文定读"), "lenient": ("宽松", "多音字两读皆可"), "off": ("不限", "不依格律")},
+    "rules": {"strict": ("严格", "每首合律"), "lenient": ("宽松", "多音字两读皆可"), "off": ("不限", "不依格律")},
     "start": {None: ("任意", ""), "平起": ("平起", ""), "仄起": ("仄起", "")},
     "mood": {None: ("不限", ""), "喜": ("喜", "欢喜"), "悲": ("悲", "悲伤"), "愁": ("愁", "愁绪"), "闲": ("闲", "闲适"),
              "壮": ("壮", "豪壮"), "思": ("思", "思念")},
     "dynasty": {"唐": ("唐诗", ""), "宋": ("宋诗", "")},
-    "mode": {"contextual": ("依上下文定读", "不确定的两读皆可"), "strict": ("严格", "两读皆须合律"),
+    "mode": {"contextual": ("依上下文定读", ""), "strict": ("严格", "两读皆须合律"),
              "lenient": ("宽松", "两读任取其一")},
 }
 MENUS = {"write": ("rules", "start", "mood", "dynasty"), "check": ("mode",)}

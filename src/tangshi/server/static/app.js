@@ -312,8 +312,7 @@ function drawForms(forms) {
 function fillMenu(select, entries, fallback, known) {
   select.replaceChildren();
   for (const e of entries) {
-    const words = e.label + (e.hint ? `（${e.hint}）` : "") + (e.value !== null && e.value === fallback ? " · 默认" : "");
-    const option = el("option", "", words);
+    const option = el("option", "", e.label + (e.hint ? `（${e.hint}）` : ""));
     option.value = e.value ?? "";
     option.disabled = e.value !== null && known !== undefined && !known.includes(e.value);
     select.append(option);
