@@ -218,3 +218,9 @@ def test_every_frequent_rhyme_is_available(shipped_vp):
                     missing.append((char, group, uses[group]))
     assert checked > 600 and not missing, missing
     assert shipped_vp.rhyme[col["六麻"], index["家"]]
+
+
+def test_a_variant_and_its_standard_form_are_one_rhyme() -> None:
+    """鴈 is shown as 雁 in simplified script: once one has rhymed, the other may not rhyme again."""
+    vp = VocabProsody.from_vocab(["雁", "鴈", "劒", "劍", "山"])
+    assert vp.canon.tolist() == [0, 0, 2, 2, 4]

@@ -158,7 +158,7 @@ def _preimages() -> dict[str, set[str]]:
 
 # Bump when VocabProsody.from_vocab would build other tables from the same items and data: the
 # tables cached on disk (VocabProsody.cached) are keyed by it.
-TABLES_VERSION = 1
+TABLES_VERSION = 2  # 2: canon by the simplified form as shown (OpenCC, then the variant table)
 TENSOR_FIELDS = ("ping", "ze", "ambiguous", "rhyme", "canon", "may_ping", "may_ze", "either", "poly", "poly_col",
                  "context")
 
@@ -197,7 +197,8 @@ class VocabProsody:
     tokens, punctuation, unknown characters) are in none of them and never allowed in a poem.
     ``may_ping``/``may_ze`` (V,): every conversion of the item has a 平 / 仄 reading (lenient mode).
     ``rhyme`` (G, V): a 平 reading in group ``group_names[g]`` (under every conversion of the item).
-    ``canon`` (V,): one id per simplified form, so that a rhyme is never repeated in another script.
+    ``canon`` (V,): one id per simplified form as shown (:func:`tangshi.script.simplify`: OpenCC, then
+    the variant table), so that a rhyme is never repeated in another script or as a variant.
     ``either`` (V,): the either-way 多音字 (看 望 听 …), placed anywhere. ``rhyme`` leaves out the
     rhyme readings real poems almost never use (tangshi.prosody.readings: 還 in 先, 書 in 支).
     ``context`` (V + 1, K) int8: for the item before (row V: a line's start), the tone class (0 平,
@@ -259,13 +260,13 @@ class VocabProsody:
     def from_vocab(cls, chars: Sequence[str], device: torch.device | str | None = None) -> "VocabProsody":
         """Tables for a vocabulary given as its items in id order (multi-char items get no reading)."""
         from tangshi.prosody import readings
+        from tangshi.script import simplify
 
         lex, model = load(), readings.load()
         ping_groups = [g for g in lex.groups if g.ping]
         col = {g.index: k for k, g in enumerate(ping_groups)}
         masks, rhyme, canon_ids = [], torch.zeros(len(ping_groups), len(chars), dtype=torch.bool), []
         first_seen: dict[str, int] = {}
-        t2s = converter("t2s")
         for v, item in enumerate(chars):
             forms = [f for f in (_candidates(item) if len(item) == 1 and _readable(item) else ()) if lex.lookup(f)]
             mask, common = 0, P | Z
@@ -277,7 +278,7 @@ class VocabProsody:
             for gid in shared:  # a rhyme only where every reading of the item agrees, and poets used it
                 if not model.rare_rhyme(item, lex.groups[gid].name):
                     rhyme[col[gid], v] = True
-            canon_ids.append(first_seen.setdefault(t2s.convert(item), v))
+            canon_ids.append(first_seen.setdefault(simplify(item), v))  # as shown: 鴈 and 雁 are one 雁
         m, c = torch.tensor(masks, dtype=torch.long).T if masks else torch.zeros(2, 0, dtype=torch.long)
         ambiguous = m == P | Z
         # either-way only where the item reads as itself alone (a script ambiguity is not a 多音字)
