@@ -36,9 +36,7 @@ ERRORS = {422: {"model": S.ErrorOut, "description": "a field is invalid or names
           413: {"model": S.ErrorOut, "description": "the request body is over the size limit"}}
 BUSY = {503: {"model": S.ErrorOut, "description": "the generation pool is full; retry after Retry-After s"},
         504: {"model": S.ErrorOut, "description": "generation took longer than the timeout"}}
-
-
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}  # Starlette's own errors, coded as ours
 
 
 def _validation_error(_: Request, err: RequestValidationError) -> JSONResponse:
