@@ -208,5 +208,5 @@ assert tf_errors <= 2 and fr_errors >= 15
 # One wrong input costs teacher forcing one prediction; fed its own output, the model never
 # returns to the truth. This is the *exposure bias* of models trained with teacher forcing:
 # in training they never saw their own mistakes. tangshi's poet is trained this way too, and
-# its decoder (`tangshi/decode.py`) is where the rules of the form step in, so that a poem's
+# its decoder (`tangshi/decoding/loop.py`) is where the rules of the form step in, so that a poem's
 # first mistakes in tone or rhyme cannot happen at all — chapter 7.

@@ -15,8 +15,8 @@
 #
 # Chapter 5's model wrote plausible characters in no form at all. tangshi's poet keeps the
 # form *by construction*: at every step of decoding, the characters the chosen pattern forbids
-# get probability zero, and the rest is renormalised (`tangshi/prosody/constraints.py`,
-# `tangshi/decode.py`). This chapter looks at the masks on single steps of a real poem, at the
+# get probability zero, and the rest is renormalised (`tangshi/masks/constraints.py`,
+# `tangshi/decoding/processors/rules.py`). This chapter looks at the masks on single steps of a real poem, at the
 # checker's verdict, and at the outside conditions the poet takes — the title, and the mood.
 #
 # The rules (`docs/rules.md` has them in full): each of the four forms has four tone patterns
@@ -119,7 +119,7 @@ assert all(ok)
 # The title enters through the encoder (chapter 4): the same seed, two titles, two poems.
 # The mood (喜 悲 愁 闲 壮 思, `tangshi/mood`) enters like the form, as an embedding added to every
 # input — for a model trained with it — and, since that weak label alone hardly steers, as a bias
-# toward the mood's words while decoding (`tangshi/mood/bias.py`, docs/conditions.md). A model
+# toward the mood's words while decoding (`tangshi/decoding/processors/mood.py`, docs/conditions.md). A model
 # trained without says so, in one line:
 
 # %%

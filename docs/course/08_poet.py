@@ -95,4 +95,4 @@ for form, modes in result["generated"].items():
 #   --out runs/ddp` (DDP, gloo on CPU, NCCL on GPU).
 # - **Serve it.** `tangshi serve` (127.0.0.1:8000): the web page writes, checks and shows 对仗.
 # - **Read the code** in the order of the course: `tangshi/nn` (chapters 1–3), `tangshi/model.py`
-#   (4), `tangshi/train.py` (2, 6), `tangshi/prosody` and `tangshi/decode.py` (7), `tangshi/poet.py` (8).
+#   (4), `tangshi/train.py` (2, 6), `tangshi/prosody` and `tangshi/decoding/loop.py` (7), `tangshi/poet.py` (8).

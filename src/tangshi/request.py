@@ -2,7 +2,7 @@
 
 :class:`WriteRequest` is what ``tangshi write``, ``Poet.write``, ``POST /api/poems`` and the web page
 ask for. Each field's default and limits are declared once, here (:func:`spec`); the CLI builds its
-flags from them (:mod:`tangshi.decode_cli`), the server its schema (:mod:`tangshi.server.schemas`),
+flags from them (:mod:`tangshi.cli.write`), the server its schema (:mod:`tangshi.server.schemas`),
 and the page reads them from ``GET /api/meta`` (:func:`limits`). Building a request validates it:
 a bad value raises :class:`~tangshi.errors.InputError` naming the field, the value and what is
 allowed. :class:`CheckRequest` does the same for ``tangshi check`` and ``POST /api/check``.
