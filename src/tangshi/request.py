@@ -92,7 +92,9 @@ def resolve_rhyme(name: str) -> str:
         raise InputError(f"rhyme must be a rhyme group's name, not {name!r}", field="rhyme")
     from tangshi.prosody.lexicon import load
 
-    variants, s2t, t2s = load().variants, converter("s2t"), converter("t2s")
+    from tangshi.prosody.lexicon import group_name
+
+    variants, s2t = load().variants, converter("s2t")
 
     def key(text: str) -> str:  # the group's own character, traditional, in the lexicon's form (青 -> 靑)
         trad = "".join(variants.get(c, (c,))[0] for c in s2t.convert(text.strip()))
@@ -103,7 +105,7 @@ def resolve_rhyme(name: str) -> str:
         if wanted and (wanted == key(group) or key(name) == group):
             return group
     raise InputError(f"unknown rhyme group {name!r}; choose a 平 group of 平水韵: "
-                     f"{' '.join(t2s.convert(g) for g in rhyme_choices())}", field="rhyme")
+                     f"{' '.join(group_name(g, 'simplified') for g in rhyme_choices())}", field="rhyme")
 
 
 @dataclass(frozen=True)

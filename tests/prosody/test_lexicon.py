@@ -85,3 +85,21 @@ def test_coverage_counts_han_tokens_and_lists_the_missing():
     assert missing == {"𪚥": 2} or covered == 1.0
     assert 0.8 < covered <= 1.0
     assert coverage([]) == (1.0, {})
+
+
+def test_group_names_in_either_script() -> None:
+    from tangshi.prosody.lexicon import group_name
+
+    assert group_name("八齊", "simplified") == "八齐" and group_name("九靑", "simplified") == "九青"
+    assert group_name("七陽", "simplified") == "七阳" and group_name("八齊", "traditional") == "八齊"
+
+
+def test_the_check_names_the_rhyme_group_in_the_poems_script() -> None:
+    from tangshi.prosody import check
+    from tangshi.prosody.render import render_report as render
+
+    simplified = render(check("水光潋滟晴方好，山色空蒙雨亦奇。欲把西湖比西子，淡妆浓抹总相宜。"), colour=False)
+    traditional = render(check("獨坐幽篁裏，彈琴復長嘯。深林人不知，明月來相照。"), colour=False)
+    assert "四支韵" in simplified.splitlines()[0] and "十八嘯韵" in traditional.splitlines()[0]
+    assert "八齐韵" in render(check("孤山寺北贾亭西，水面初平云脚低。几处早莺争暖树，谁家新燕啄春泥。"
+                                    "乱花渐欲迷人眼，浅草才能没马蹄。最爱湖东行不足，绿杨阴里白沙堤。"), colour=False)

@@ -30,6 +30,7 @@ from tangshi.errors import InputError
 MOODS = ("喜", "悲", "愁", "闲", "壮", "思")  # model ids 1..6; 0 is "no mood"
 TRADITIONAL = {"閑": "闲", "閒": "闲", "壯": "壮"}
 ENGLISH = {"喜": "joy", "悲": "grief", "愁": "melancholy", "闲": "leisure", "壮": "heroic", "思": "longing"}
+GLOSS = {"喜": "欢喜", "悲": "悲伤", "愁": "愁绪", "闲": "闲适", "壮": "豪壮", "思": "思念"}  # each mood in two characters, for menus
 BY_ENGLISH = {word: mood for mood, word in ENGLISH.items()}
 
 

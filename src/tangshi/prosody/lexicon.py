@@ -150,3 +150,29 @@ def coverage(texts: Iterable[str]) -> tuple[float, Counter]:
                 missing[orig] += 1
     covered = 1.0 - sum(missing.values()) / total if total else 1.0
     return covered, missing
+
+
+def in_gb2312(char: str) -> bool:
+    """True for a character of GB 2312, the repertoire of simplified text in common use."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def group_name(name: str, script: str) -> str:
+    """A rhyme group's name as a reader of ``script`` writes it: 八齊 / 八齐, 九靑 / 九青.
+
+    The lexicon's names are traditional. Simplified: OpenCC's t2s, and where that leaves a character
+    outside GB 2312 (靑), the one common form the lexicon takes as its variant (青)."""
+    if script != "simplified":
+        return name
+    common: dict[str, list[str]] = {}
+    for absent, (present, _) in load().variants.items():
+        if in_gb2312(absent):
+            common.setdefault(present, []).append(absent)
+    return "".join(c if in_gb2312(c) or len(common.get(c, ())) != 1 else common[c][0]
+                   for c in converter("t2s").convert(name))
+

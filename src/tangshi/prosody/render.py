@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from tangshi.hanzi import converter
+from tangshi.prosody.lexicon import group_name
 from tangshi.prosody.report import ERROR_KINDS, NOTE_KINDS, Report
 
 MARKS = {"P": "○", "Z": "●", "PZ": "◐", "?": "?"}
@@ -30,12 +32,18 @@ def _paint(text: str, colour: str, on: bool) -> str:
     return f"{colour}{text}{RESET}" if on and colour else text
 
 
+def _script(report: Report) -> str:
+    """The script the poem was written in: traditional where OpenCC's t2s changes it, else simplified."""
+    text = "".join(line.text for line in report.lines)
+    return "traditional" if converter("t2s").convert(text) != text else "simplified"
+
+
 def _header(report: Report, colour: bool) -> str:
     parts = [report.form or "体式不明"]
     if report.pattern:
         parts.append(report.pattern)
     if report.rhyme_group:
-        parts.append(f"{report.rhyme_group}韵")
+        parts.append(f"{group_name(report.rhyme_group, _script(report))}韵")
     parts.append({"contextual": "依上下文定读", "strict": "严格模式", "lenient": "宽松模式"}[report.mode])
     verdict = (_paint("合律", GREEN, colour) if report.ok
                else _paint(f"不合律（{len(report.errors)}处）", RED, colour))

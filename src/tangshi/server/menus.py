@@ -11,13 +11,13 @@ import dataclasses
 from functools import lru_cache
 
 from tangshi import request as R
+from tangshi.mood import GLOSS, MOODS
 
 # field -> value -> (label, hint); None is the entry that leaves the field to the model
 LABELS: dict[str, dict] = {
     "rules": {"strict": ("严格", "每首合律"), "lenient": ("宽松", "多音字两读皆可"), "off": ("不限", "不依格律")},
     "start": {None: ("任意", ""), "平起": ("平起", ""), "仄起": ("仄起", "")},
-    "mood": {None: ("不限", ""), "喜": ("喜", "欢喜"), "悲": ("悲", "悲伤"), "愁": ("愁", "愁绪"), "闲": ("闲", "闲适"),
-             "壮": ("壮", "豪壮"), "思": ("思", "思念")},
+    "mood": {None: ("不限", ""), **{m: (m, GLOSS[m]) for m in MOODS}},
     "dynasty": {"唐": ("唐诗", ""), "宋": ("宋诗", "")},
     "mode": {"contextual": ("依上下文定读", ""), "strict": ("严格", "两读皆须合律"),
              "lenient": ("宽松", "两读任取其一")},
@@ -54,26 +54,8 @@ def menus() -> dict[str, dict[str, list[dict]]]:
 def rhyme_groups() -> list[dict]:
     """The 106 groups of 平水韵: ``{"name": "八齊", "simplified": "八齐", "ping": true}``, in the lexicon's order.
 
-    Simplified: OpenCC's t2s, and where that leaves a character outside GB 2312 (九靑), the common
-    form the lexicon takes as its variant (青)."""
-    from tangshi.hanzi import converter
-    from tangshi.prosody.lexicon import load
+    Simplified as :func:`tangshi.prosody.lexicon.group_name` writes them (九靑 → 九青)."""
+    from tangshi.prosody.lexicon import group_name, load
 
-    lex, t2s = load(), converter("t2s")
-    common: dict[str, list[str]] = {}
-    for absent, (present, _) in lex.variants.items():
-        if _in_gb2312(absent):
-            common.setdefault(present, []).append(absent)
+    return [{"name": g.name, "simplified": group_name(g.name, "simplified"), "ping": bool(g.ping)} for g in load().groups]
 
-    def simplified(name: str) -> str:
-        return "".join(c if _in_gb2312(c) or len(common.get(c, ())) != 1 else common[c][0] for c in t2s.convert(name))
-
-    return [{"name": g.name, "simplified": simplified(g.name), "ping": bool(g.ping)} for g in lex.groups]
-
-
-def _in_gb2312(char: str) -> bool:
-    try:
-        char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
