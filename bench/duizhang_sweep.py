@@ -33,7 +33,7 @@ from pathlib import Path
 import torch
 
 from tangshi import duizhang, metrics
-from tangshi.duizhang import bias
+from tangshi.decoding.processors import parallel as bias
 from tangshi.corpus.build import load_dataset
 from tangshi.evaluate import generate, mode_requests
 from tangshi.judge import Judge

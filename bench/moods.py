@@ -35,7 +35,7 @@ from tangshi import metrics
 from tangshi.corpus.build import load_dataset
 from tangshi.judge import Judge
 from tangshi.mood import MOODS
-from tangshi.decoding.processors.mood import MoodBias
+from tangshi.decoding.processors.mood import Mood, MoodBias
 from tangshi.mood.tagger import MoodLexicon, load, mood_of
 from tangshi.poet import Poet
 
@@ -122,7 +122,7 @@ def main() -> None:
     reader = None
     if args.held_out:
         pushed, reader = halves(load())
-        poet.decoder.mood_bias = MoodBias(poet.vocab.chars, pushed)
+        poet.decoder.prepared[Mood] = MoodBias(poet.vocab.chars, pushed)  # the decoder's table for the mood bias
     t0 = time.perf_counter()
     result = {"model": poet.name, "split": args.split, "titles": args.titles, "forms": list(FORMS),
               "held_out": args.held_out, **run(poet, Judge.load(), titles_of(args.titles, args.split), strengths,

@@ -11,6 +11,7 @@ import dataclasses
 import random
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tangshi.corpus.clean import HEADLINE
@@ -37,16 +38,19 @@ class Poem:
     check: dict = field(repr=False)
 
     def to_json(self) -> dict:
+        """The poem as ``tangshi write --json`` and ``POST /api/poems`` give it, its 对仗 included."""
         return {"text": self.text, "lines": self.lines, "form": self.form, "title": self.title,
                 "score": round(self.score, 4), "pmi": None if self.pmi is None else round(self.pmi, 4),
-                "rank": round(self.rank, 4), "pattern": self.pattern, "check": self.check}
+                "rank": round(self.rank, 4), "pattern": self.pattern, "check": {**self.check, "duizhang": self.duizhang}}
 
-    def with_duizhang(self) -> "Poem":
-        """This poem with each couplet's 对仗 in ``check["duizhang"]``, as ``tangshi check`` reports it
-        (a 律诗's couplets; a 绝句 has none). It runs the tagger, so only returned poems are scored."""
+    @cached_property
+    def duizhang(self) -> list[dict]:
+        """Each couplet's 对仗 as ``tangshi check`` reports it (a 律诗's four couplets; a 绝句 has none).
+        Computed on first use: it runs the tagger, which takes a second or two to load once per process —
+        a cost that ``tangshi write``'s text output, which does not show 对仗, never pays."""
         from tangshi.duizhang import duizhang
 
-        return dataclasses.replace(self, check={**self.check, "duizhang": [c.to_json() for c in duizhang(self.lines)]})
+        return [c.to_json() for c in duizhang(self.lines)]
 
     def __str__(self) -> str:
         head = f"《{self.title}》\n" if self.title else ""
@@ -102,6 +106,8 @@ class Poet:
         if threads is not None:
             torch.set_num_threads(threads)
         model, vocab, header = checkpoint.load(path, device)
+        if header.get("kind", "poet") != "poet":  # a judge, say, once its kind is registered in this process
+            raise CheckpointError(f"{path} holds a {header['kind']}, not a poet; pass a model from `tangshi train`")
         return cls(model, vocab, header, precision)
 
     @property
@@ -169,7 +175,8 @@ class Poet:
             own = first.cfg.seed if first.req.seed is not None else None
             # one batch seed, made distinct per group: two equal requests decoded apart differ
             shared = None if seed is None else seed + members[0]
-            cfg = dataclasses.replace(first.cfg, n=len(rows), seed=own if own is not None else shared)
+            # n is the beam's groups, and a beam request is decoded alone with its own: it stays the request's
+            cfg = dataclasses.replace(first.cfg, seed=own if own is not None else shared)
             cands = self.decoder.decode(first.req.form_spec, rows, titles if len(members) > 1 else first.title,
                                         first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0
@@ -339,7 +346,7 @@ class Poet:
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning, stacklevel=3)
-        return [p.with_duizhang() for p in poems]
+        return poems
 
 
 def _apart(poems: list[Poem], n: int) -> list[Poem]:

@@ -90,9 +90,7 @@ def resolve_rhyme(name: str) -> str:
     """A 平 group as users write it — 东, 一东, 東, 一東, 东韵 — by its lexicon name (一東)."""
     if not isinstance(name, str):
         raise InputError(f"rhyme must be a rhyme group's name, not {name!r}", field="rhyme")
-    from tangshi.prosody.lexicon import load
-
-    from tangshi.prosody.lexicon import group_name
+    from tangshi.prosody.lexicon import group_name, load
 
     variants, s2t = load().variants, converter("s2t")
 

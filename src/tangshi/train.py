@@ -148,8 +148,8 @@ def autocast_dtype(name: str, device: torch.device) -> torch.dtype:
     at the first step."""
     if device.type == "cpu" and name != "fp32" and not cpu_runs_bf16():
         if name == "bf16":
-            raise InputError("--precision bf16: this CPU cannot train in bf16 (no AVX-512, so oneDNN has no bf16"
-                             " LSTM); choose one of: auto (fp32 here), fp32", field="precision")
+            raise InputError("--precision bf16: this CPU cannot train in bf16 (oneDNN has no bf16 LSTM on it);"
+                             " choose one of: auto (fp32 here), fp32", field="precision")
         return torch.float32
     if name == "auto":
         return torch.bfloat16 if device.type == "cuda" or cpu_has_bf16() else torch.float32

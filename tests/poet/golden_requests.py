@@ -26,6 +26,9 @@ REQUESTS = [
     dict(form="七绝", first_line="白日依山尽欲流", title="登楼", seed=16),
     dict(form="五绝", title="春晓", beam=6, n=3, mood="喜", seed=14),
     dict(form="七律", title="登高", guidance=2.5, candidates=16, n=2, seed=15, parallelism=0),
+    # recorded after the decoding refactor, which fixed the beam's reordering of these two:
+    dict(form="七绝", first_line="白日依山尽欲流", title="登楼", seed=16, beam=6, n=2),  # beam and a rescue
+    dict(form="七律", title="无题", rules="off", seed=11, beam=3),  # beam without the rules
 ]
 BATCH = [dict(form="五绝", title=t) for t in ("秋思", "江雪", "山中", "月夜")]
 BATCH_SEED = 99

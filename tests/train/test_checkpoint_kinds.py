@@ -59,6 +59,10 @@ def test_a_judge_round_trips_as_a_judge(tmp_path: Path) -> None:
     assert type(loaded) is JudgeModel
     assert all(torch.equal(a, b) for a, b in zip(loaded.state_dict().values(), model.state_dict().values()))
     assert isinstance(Judge.load(tmp_path / "j").model, JudgeModel)
+    from tangshi.poet import Poet
+
+    with pytest.raises(CheckpointError, match="holds a judge, not a poet"):  # the judge's kind is registered now
+        Poet.load(tmp_path / "j")
 
 
 def test_an_unknown_kind_is_one_clear_error(tmp_path: Path) -> None:

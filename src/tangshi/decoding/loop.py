@@ -108,7 +108,6 @@ class Decoder:
         return keys[row], states[row], mask[row], _select_rows(state, row)
 
 
-
 class _Run:
     """One decode's state: the model's rows and recurrent state, the processors, what is written."""
 
@@ -179,6 +178,7 @@ class _Run:
         """Follow a beam step: every per-row tensor (the empty-title rows follow theirs)."""
         self.state = _select_rows(self.state, torch.cat([idx + k * self.B for k in range(self.copies)]))
         self.out, self.lp, self.used = self.out[idx], self.lp[:, idx], self.used[idx.numpy()]
+        self.pats = [self.pats[int(i)] for i in idx]  # each row's pattern follows it (the rules' state keeps its own)
         for p in self.processors:
             p.reorder(idx)
         return logp[:, idx]

@@ -1,7 +1,8 @@
 """Choosing the next characters: sampling (temperature, top-k, top-p) and grouped beam search.
 
 Both take the next-character log-probabilities of ``B`` rows (``(B, V)``), the rules' mask
-of what each row may place (``allowed``) and an additive ``bias`` (the repetition penalty);
+of what each row may place (``allowed``) and an additive ``bias`` (the processors' biases summed:
+repetition, 对仗, mood);
 neither knows anything of poems. :func:`sample` draws one item per row; :func:`beam_step`
 keeps the best continuations of each group of rows, penalising in each group what the groups
 before it chose at the same step (diverse beam search, Vijayakumar et al. 2016, "Diverse Beam

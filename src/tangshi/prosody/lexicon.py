@@ -175,4 +175,3 @@ def group_name(name: str, script: str) -> str:
             common.setdefault(present, []).append(absent)
     return "".join(c if in_gb2312(c) or len(common.get(c, ())) != 1 else common[c][0]
                    for c in converter("t2s").convert(name))
-

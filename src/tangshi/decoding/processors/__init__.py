@@ -17,6 +17,7 @@ def chain() -> tuple[type, ...]:
     classes = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
+        assert hasattr(module, "PROCESSOR"), f"{module.__name__} sets no PROCESSOR"
         classes.append(module.PROCESSOR)
     orders = [c.order for c in classes]
     assert len(set(orders)) == len(orders), f"two processors share an order: {orders}"

@@ -21,7 +21,7 @@ with w_m(v) the character's weight in mood m's lexicon (:mod:`tangshi.mood.tagge
 β (nats per unit of weight, :data:`MOOD_STRENGTH`) is set by measurement (``python bench/moods.py
 --sweep``, docs/conditions.md); a write request's ``mood_strength`` overrides it, 0 turns it off.
 The bias is added to the log-probabilities after the rules' masks are taken: the tones are still
-the masks' to decide. Torch-free.
+the masks' to decide. The bias itself (:class:`MoodBias`) is numpy; :class:`Mood` is its processor.
 """
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ known. At position j, for each candidate character v:
 
     bias(v) = β · m(class(v), class(出句[j]))
 
-with m the credit of :mod:`.score` at the class level (1 for the same class, ½ for the same coarse
+with m the credit of :mod:`tangshi.duizhang.score` at the class level (1 for the same class, ½ for the same coarse
 part of speech, 0 otherwise; a class-less or 名物 出句 character gives no bias) and ``class`` the
-character's usual class (:mod:`.table`). Where the 出句 doubles a character (a 叠字 at j−1, j), the
+character's usual class (:mod:`tangshi.duizhang.table`). Where the 出句 doubles a character (a 叠字 at j−1, j), the
 character just written gets +β too, so 叠字 answers 叠字. The 出句's own character is not
 favoured: the same character on both sides of a couplet is a fault of 对仗, not an answer; nor is
 any character the poem already uses (the bias must not buy parallelism with repetition). And the

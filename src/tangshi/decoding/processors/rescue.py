@@ -31,5 +31,8 @@ class Rescue(Processor):
         rows = torch.tensor([p in need for p in self.patterns])[:, None]  # (B, 1): the rows whose pattern needs it
         return ~rows | self.ping  # (B, V)
 
+    def reorder(self, idx: torch.Tensor) -> None:
+        self.patterns = [self.patterns[int(i)] for i in idx]  # each row's pattern follows it
+
 
 PROCESSOR = Rescue
