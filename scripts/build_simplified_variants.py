@@ -32,7 +32,7 @@ from pathlib import Path
 import opencc
 
 from tangshi.hanzi import is_han
-from tangshi.prosody.lexicon import P, Z, load
+from tangshi.prosody.lexicon import P, Z, in_gb2312, load
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "tangshi" / "prosody" / "data" / "simplified_variants.json"
@@ -43,15 +43,6 @@ FORMAT = "tangshi-simplified-variants/1"
 # 棐 fěi 棐几 (not 榧), 搨 tà 搨本 (not 搭), 邠 the Tang prefecture 邠州 (not 豳), 炁 the Daoist
 # term, 侁 侁侁, 麰 móu barley.
 OWN_MEANING = frozenset("瞭甪畬巉埇棐搨邠炁侁麰")
-
-
-def in_gb2312(char: str) -> bool:
-    """True for a character of GB 2312."""
-    try:
-        char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def vocabulary(path: Path) -> list[str]:

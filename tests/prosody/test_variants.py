@@ -10,6 +10,7 @@ import pytest
 
 from tangshi.hanzi import converter, join_lines, split_lines
 from tangshi.prosody import check
+from tangshi.prosody.lexicon import in_gb2312
 from tangshi.prosody.lexicon import load, to_traditional
 from tangshi.script import convert, from_model, variants
 
@@ -19,14 +20,6 @@ from prosody_poems import KNOWN  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "corpus" / "package" / "dist" / "quantangshi"
 DATA = ROOT / "src" / "tangshi" / "prosody" / "data" / "simplified_variants.json"
-
-
-def _gb2312(char: str) -> bool:
-    try:
-        char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("variant, standard", [("鴈", "雁"), ("劒", "剑"), ("櫂", "棹"), ("簷", "檐"), ("隣", "邻")])
@@ -53,7 +46,7 @@ def test_every_pair_maps_a_non_standard_character_to_a_gb2312_one():
     assert len(table) == json.loads(DATA.read_text("utf-8"))["count"] > 200
     vocab = set(json.loads((ROOT / "src/tangshi/models/default/model.json").read_text("utf-8"))["vocab"]["chars"])
     for variant, standard in table.items():
-        assert variant in vocab and not _gb2312(variant) and _gb2312(standard), (variant, standard)
+        assert variant in vocab and not in_gb2312(variant) and in_gb2312(standard), (variant, standard)
         assert converter("t2s").convert(variant) == variant
 
 
