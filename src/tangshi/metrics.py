@@ -12,11 +12,13 @@ way for generated and for real poems, so the two can stand side by side:
 - :func:`lines_apart`: in how many lines two poems of one form differ;
 - :func:`spread`: of a list of candidates, the share of distinct lines;
 - :func:`bootstrap_interval`: the 95% interval of a mean (of paired differences, say), by resampling;
+- :func:`log_odds_z`: how over-represented an item is in one set of documents against the rest;
 - :func:`paired_difference`: two settings' figures paired item by item: both means, the mean
   difference and its interval.
 """
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from typing import Sequence
@@ -120,3 +122,17 @@ def paired_difference(before: Sequence[float], after: Sequence[float], resamples
     lo, hi = bootstrap_interval(diffs, resamples, seed)
     n = len(diffs)
     return {"before": sum(before) / n, "after": sum(after) / n, "diff": sum(diffs) / n, "ci95": [lo, hi], "n": n}
+
+
+def log_odds_z(ya: float, yb: float, n_a: float, n_b: float, alpha: float, prior: float) -> float:
+    """The z-score of an item's log-odds ratio in documents A against documents B, each smoothed by an
+    informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' words", *Political
+    Analysis* 16(4)): ``ya``, ``yb`` the item's counts, ``n_a``, ``n_b`` all items' counts, ``prior``
+    α0 and ``alpha`` the item's share of it (α0 times the item's share of the whole corpus).
+
+        δ = log((ya + α) / (n_a + α0 − ya − α)) − log((yb + α) / (n_b + α0 − yb − α))
+        z = δ / √(1 / (ya + α) + 1 / (yb + α))
+    """
+    delta = (math.log((ya + alpha) / (n_a + prior - ya - alpha))
+             - math.log((yb + alpha) / (n_b + prior - yb - alpha)))
+    return delta / math.sqrt(1.0 / (ya + alpha) + 1.0 / (yb + alpha))

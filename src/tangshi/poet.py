@@ -36,12 +36,14 @@ class Poem:
     rank: float  # the score candidates were ranked by (tangshi.decoding.rank_score)
     pattern: str
     check: dict = field(repr=False)
+    clashes: list = field(default_factory=list)  # where its setting contradicts itself or the title (tangshi.setting)
 
     def to_json(self) -> dict:
         """The poem as ``tangshi write --json`` and ``POST /api/poems`` give it, its 对仗 included."""
         return {"text": self.text, "lines": self.lines, "form": self.form, "title": self.title,
                 "score": round(self.score, 4), "pmi": None if self.pmi is None else round(self.pmi, 4),
-                "rank": round(self.rank, 4), "pattern": self.pattern, "check": {**self.check, "duizhang": self.duizhang}}
+                "rank": round(self.rank, 4), "pattern": self.pattern, "check": {**self.check, "duizhang": self.duizhang},
+                "clashes": self.clashes}
 
     @cached_property
     def duizhang(self) -> list[dict]:
@@ -144,7 +146,7 @@ class Poet:
         plan = self._plan(req)
         cands = self.decoder.decode(req.form_spec, plan.rows, plan.title, plan.forced, plan.cfg, plan.rescue,
                                     _contrast([plan]))
-        return self._finish(plan, self._refill(plan, self._poems(plan, cands), plan.cfg))
+        return self._finish(plan, self._refill(plan, self._poems(plan, cands, req.n), plan.cfg))
 
     def write_batch(self, requests: list[WriteRequest], seed: int | None = None) -> list[list[Poem] | Exception]:
         """Answer several requests, merging those that can share a decode.
@@ -181,7 +183,7 @@ class Poet:
                                         first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
             at = 0
             for k in members:
-                poems = self._poems(plans[k], cands[at:at + len(plans[k].rows)])
+                poems = self._poems(plans[k], cands[at:at + len(plans[k].rows)], plans[k].req.n)
                 try:
                     out[k] = self._finish(plans[k], self._refill(plans[k], poems, cfg))
                 except NoPoem as err:  # that request alone fails
@@ -278,7 +280,7 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced
 
-    def _poems(self, plan: _Plan, cands: list) -> list[tuple[Poem, bool]]:
+    def _poems(self, plan: _Plan, cands: list, enough: int = 0) -> list[tuple[Poem, bool]]:
         """The decoded candidates of one request, rendered in its script and checked as a reader would,
         each with whether it is *sound*: it passes in either script (the page switches scripts and
         checks again; shown in simplified script 乾 becomes 干, which the checker reads back as 幹, and
@@ -286,16 +288,30 @@ class Poet:
 
         Strict rules are checked in the checker's default (contextual) mode: the decoder read each
         多音字 from its left neighbour alone; the check reads both neighbours.
+
+        ``enough`` > 0: the candidates are checked best-ranked first, and checking stops once
+        ``enough`` sound poems stand that differ pairwise in two lines — the ones :meth:`_finish`
+        would choose from all of them (it ranks the same way, and keeps the first such); the rest
+        are left out. With the rules off or given lines that break them, every candidate is kept.
         """
         from tangshi.decoding import rank_score
+        from tangshi.metrics import lines_apart
         from tangshi.prosody import check
         from tangshi.request import SCRIPTS
         from tangshi.script import from_model
+        from tangshi.setting.lexicon import clashes
 
         req = plan.req
         mode = "lenient" if req.rules == "lenient" else "contextual"
-        out = []
-        for c in cands:
+        if req.rules == "off" or plan.broken:
+            enough = 0
+        ranks = [rank_score(c) for c in cands]
+        clashing = [clashes(plan.title, c.lines) for c in cands]
+        last = [bool(c) and req.setting_strength != 0 for c in clashing]  # a clash ranks last (setting_strength 0: not)
+        order = sorted(range(len(cands)), key=lambda i: (last[i], -ranks[i])) if enough else range(len(cands))
+        out, apart = [], []
+        for i in order:
+            c = cands[i]
             lines = [from_model(line, req.script) for line in c.lines]
             text = join_lines(lines)
             report = check(text, mode)
@@ -307,7 +323,11 @@ class Poet:
                 if other != text:  # even the same characters may read otherwise: simplified 沈 may be 瀋 (仄)
                     sound = check(other, mode).ok
             out.append((Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
-                             rank_score(c), c.pattern.name, report.to_json()), sound))
+                             ranks[i], c.pattern.name, report.to_json(), clashing[i]), sound))
+            if enough and sound and all(lines_apart(lines, q) >= 2 for q in apart):
+                apart.append(lines)
+                if len(apart) >= enough:
+                    break
         return out
 
     def _refill(self, plan: _Plan, poems: list[tuple[Poem, bool]], cfg) -> list[Poem]:
@@ -336,10 +356,12 @@ class Poet:
         """The best ``n`` of one request's checked poems, best first.
 
         Ranked by :func:`tangshi.decoding.rank_score` (a poem the checker rejects — only when given
-        lines break the rules — comes last); each poem returned differs from every better one in
+        lines break the rules — comes last, and a poem whose setting clashes, :mod:`tangshi.setting`,
+        after every one that does not); each poem returned differs from every better one in
         at least two lines, while there are candidates that do. Each returned poem carries its 对仗.
         """
-        poems = sorted(poems, key=lambda p: (not p.check["ok"], -p.rank))
+        last = plan.req.setting_strength != 0  # a clash ranks last (setting_strength 0: not)
+        poems = sorted(poems, key=lambda p: (not p.check["ok"], last and bool(p.clashes), -p.rank))
         poems = _apart(poems, plan.req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
         broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken and poems else []

@@ -149,6 +149,10 @@ class WriteRequest:
     mood_strength: float | None = _field(None, "with a mood: how strongly (nats) the lines are steered to the"
                                                " mood's words; 0 = by the model's mood condition alone;"
                                                " default: measured", lo=0.0, hi=5.0, decodes=True)
+    setting_strength: float | None = _field(None, "one season, hour and place: how strongly (nats) the words of a"
+                                                  " setting that neither the title nor the poem is in are kept"
+                                                  " out, and a candidate whose setting clashes ranked last;"
+                                                  " 0 = neither; default: measured", lo=0.0, hi=10.0, decodes=True)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -77,6 +77,17 @@ def test_allowed_items_far_below_the_rest_are_still_drawn_by_their_odds() -> Non
     assert abs(share - 1 / (1 + math.exp(-1))) < 0.03  # e^0 : e^-1
 
 
+@pytest.mark.parametrize("bias", [None, "zeros"])
+def test_sampling_leaves_the_callers_log_probabilities_as_they_were(bias) -> None:
+    """The loop scores the chosen characters from the same tensor after sampling (a given
+    character comes with no bias): temperature and shift must not be applied to it in place."""
+    logp = torch.log_softmax(torch.randn(3, 50, generator=torch.Generator().manual_seed(2)), -1)
+    before = logp.clone()
+    sample(logp, torch.ones(3, 50, dtype=torch.bool), 0.6, 0, 0.9, torch.Generator().manual_seed(0),
+           None if bias is None else np.zeros((3, 50), dtype=np.float32))
+    assert torch.equal(logp, before)
+
+
 def test_fp32_step_is_the_model_step_and_int8_is_close(tiny_model) -> None:
     from tangshi import checkpoint
     from tangshi.data import encode_title

@@ -314,7 +314,7 @@ def test_no_sound_candidate_after_every_redecode_is_one_clear_error(poet, monkey
     from tangshi.poet import Poet
 
     real = Poet._poems
-    monkeypatch.setattr(Poet, "_poems", lambda self, plan, cands: [(p, False) for p, _ in real(self, plan, cands)])
+    monkeypatch.setattr(Poet, "_poems", lambda self, plan, cands, enough=0: [(p, False) for p, _ in real(self, plan, cands)])
     with pytest.raises(NoPoem, match="passed the rules"):
         poet.write(form="五绝", seed=1)
     assert NoPoem.exit_code == 1
@@ -343,3 +343,15 @@ def test_a_poem_is_checked_in_every_script_it_can_be_shown_in(poet, monkeypatch)
     poem = poet.write(form="五绝", title="秋夜", seed=3, script="traditional")[0]
     shown = from_model(poem.text, "simplified")
     assert poem.text in seen and (shown == poem.text or shown in seen)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_checking_the_best_ranked_first_chooses_what_checking_all_chooses(poet, monkeypatch, n) -> None:
+    """The checker stops once the poems to return stand (Poet._poems's ``enough``): the same poems."""
+    from tangshi.poet import Poet
+
+    fields = dict(form="七律", title="秋夜", n=n, candidates=8)
+    lazy = [[p.text for p in poet.write(seed=s, **fields)] for s in range(4)]
+    real = Poet._poems
+    monkeypatch.setattr(Poet, "_poems", lambda self, plan, cands, enough=0: real(self, plan, cands))
+    assert [[p.text for p in poet.write(seed=s, **fields)] for s in range(4)] == lazy

@@ -40,7 +40,8 @@ from tangshi.decoding.processors.repetition import REPEAT_PENALTY
 from tangshi.decoding.processors.rules import Rules
 from tangshi.decoding.sampler import beam_step, sample
 from tangshi.hanzi import is_han
-from tangshi.masks.constraints import VocabProsody
+from tangshi.masks.constraints import PATTERNS, VocabProsody
+from tangshi.masks.slots import slot_table
 from tangshi.model import PoemModel
 from tangshi.mood import mood_id
 from tangshi.prosody.forms import Form, Pattern
@@ -63,6 +64,7 @@ class Decoder:
         self.prosody = VocabProsody.cached(vocab.chars)
         self.hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
+        self.slot_table = slot_table(PATTERNS)  # (P, 8, 8, 3), (P,): the rule inputs of every pattern
         self.prepared = {cls: cls.prepare(vocab.chars, self.prosody) for cls in chain()}  # per-vocabulary tables
 
     @torch.inference_mode()
@@ -129,7 +131,7 @@ class _Run:
         if dec.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
             self.moods = torch.zeros_like(self.forms)
             self.moods[:B] = mood_id(cfg.mood)
-        setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties)
+        setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles))
         self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
         self.rules = next((p for p in self.processors if isinstance(p, Rules)), None)
         self.groups = _groups(B, cfg.n) if cfg.beam else []
@@ -217,19 +219,17 @@ class _Run:
         once the row's first rhyme stands and names one group."""
         if not self.dec.model.cfg.rule_inputs:
             return None
-        from tangshi.masks.slots import first_rhyme_line, slot
-
         cons = self.rules.cons if self.rules is not None else None
-        rows = self.rules.patterns if self.rules is not None else self.pats
-        single = cons.groups.sum(1) == 1 if cons is not None else None  # (B,)
-        group = cons.groups.float().argmax(1) + 1 if cons is not None else None  # (B,)
-        out = []
-        for b, pat in enumerate(rows):
-            first = first_rhyme_line(pat)
-            past = line > first if pos is not None else line >= first
-            g = int(group[b]) if past and cons is not None and bool(single[b]) else 0
-            out.append(slot(pat, line, pos, g) if pos is not None else (0, 0, line + 1, g))
-        return torch.tensor(out, dtype=torch.long).repeat(self.copies, 1)  # (R, 4): the empty-title rows alike
+        k = cons.pattern if cons is not None else torch.tensor([PATTERNS.index(p) for p in self.pats])  # (B,)
+        table, first = self.dec.slot_table
+        base = table[k, line, self.form.n_chars if pos is None else pos]  # (B, 3): tone, pos, line
+        if cons is None:
+            group = torch.zeros_like(k)
+        else:
+            past = first[k] < line if pos is not None else first[k] <= line  # (B,): the first rhyme stands
+            known = past & (cons.groups.sum(1) == 1)
+            group = torch.where(known, cons.groups.float().argmax(1) + 1, 0)  # (B,)
+        return torch.cat([base, group[:, None]], 1).repeat(self.copies, 1)  # (R, 4): the empty-title rows alike
 
 
 def _cat_states(states: list):

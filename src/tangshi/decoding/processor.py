@@ -44,6 +44,7 @@ class Setup:
     prosody: Any  # tangshi.masks.constraints.VocabProsody of the model's vocabulary
     vocab_size: int
     penalties: dict[str, float]  # the model's repetition penalty per form (processors.repetition)
+    titles: tuple[str, ...] = ()  # (B,) each row's title, in the model's script ("" none)
 
     @property
     def rows(self) -> int:

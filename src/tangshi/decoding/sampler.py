@@ -34,8 +34,7 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     gives the same poem.
     """
     x = logp.float().cpu().numpy()  # (B, V)
-    if bias is not None:
-        x = x + bias
+    x = x + bias if bias is not None else x.copy()  # a new array: the caller's logp is never written
     x *= np.float32(1 / temperature)
     x -= x.max(axis=1, keepdims=True)
     ok = allowed.cpu().numpy()  # (B, V) bool

@@ -18,6 +18,9 @@ given and the group its first rhyme fixed, so the model is told what the masks w
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Sequence
+
+import torch
 
 from tangshi.prosody.forms import FORM_BY_NAME, Pattern, patterns
 
@@ -40,6 +43,23 @@ def slot(pattern: Pattern, line: int, pos: int, group: int) -> Slot:
     rhymes = line in pattern.rhyme_lines and pos == pattern.form.n_chars - 1
     tone = 4 if rhymes else 1 + "PZ*".index(pattern.lines[line].template[pos])
     return tone, pos + 1, line + 1, group
+
+
+def slot_table(pats: Sequence[Pattern]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every slot of every pattern of ``pats``, for decoding: (P, 8, 8, 3) and (P,).
+
+    ``table[k, line, pos]`` is the (tone, pos, line) of :func:`slot` for ``pats[k]`` (the group is
+    the decoder's to add), with ``pos = n_chars`` the punctuation after the line, ``(0, 0, line + 1)``;
+    the second tensor is each pattern's :func:`first_rhyme_line`. Unused entries are 0.
+    """
+    table = torch.zeros(len(pats), 8, 8, 3, dtype=torch.long)  # (P, lines, chars + punctuation, 3)
+    for k, pat in enumerate(pats):
+        n = pat.form.n_chars
+        for line in range(pat.form.n_lines):
+            for pos in range(n):
+                table[k, line, pos] = torch.tensor(slot(pat, line, pos, 0)[:3])
+            table[k, line, n] = torch.tensor((0, 0, line + 1))
+    return table, torch.tensor([first_rhyme_line(p) for p in pats])
 
 
 def first_rhyme_line(pattern: Pattern) -> int:

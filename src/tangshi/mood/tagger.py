@@ -21,7 +21,6 @@ is the user's, not the model's).
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from tangshi.hanzi import HAN, converter
+from tangshi.metrics import log_odds_z
 from tangshi.mood import MOODS
 
 DATA = Path(__file__).with_name("data") / "moods.json"
@@ -117,10 +117,7 @@ def expand(bodies: Iterable[str], k: int = EXPAND_K, min_z: float = EXPAND_MIN_Z
                 continue
             ya, yb = df_a.get(c, 0), total - df_a.get(c, 0)
             alpha = prior * total / n_all  # α_w = α0 · the character's share of the whole corpus
-            # δ = log-odds of c in this mood's poems minus in the others', each smoothed by the prior
-            delta = (math.log((ya + alpha) / (n_a + prior - ya - alpha))
-                     - math.log((yb + alpha) / (n_b + prior - yb - alpha)))
-            z = delta / math.sqrt(1.0 / (ya + alpha) + 1.0 / (yb + alpha))
+            z = log_odds_z(ya, yb, n_a, n_b, alpha, prior)  # c in this mood's poems against the others'
             if z >= min_z and (c not in best or z > best[c][0]):
                 best[c] = (z, mood)
     weights = {m: dict(seeds.weights[m]) for m in MOODS}
