@@ -17,7 +17,10 @@ On the test split (``--split valid`` for tuning) of the built corpus:
 - for 律诗, 对仗 (:mod:`tangshi.duizhang`): the share of middle couplets (颔联, 颈联) the score
   calls parallel and of first and last ones, and the middle couplets' part-of-speech and
   noun-class agreement — for real poems and every mode, and for the title mode written
-  without the 对仗 bias (``title-plain``), so that parallelism is not bought with nonsense.
+  without the 对仗 bias (``title-plain``), so that parallelism is not bought with nonsense;
+- the **clash** rate (:mod:`tangshi.setting`): the share of poems whose season, hour or place
+  contradicts itself or the title, per axis (``clash_season`` …) and on any, for real poems and
+  every mode.
 
 The judge's weights ship in the package (``models/judge``); without them the judge column is
 left out with a note (``python scripts/train_judge.py`` rebuilds them).
@@ -188,10 +191,12 @@ def _figures(poems: list[list[str]], titles: list[str], passed: list[bool], trai
              judge_scores: list[float] | None, pmis: list[float] | None) -> dict:
     """The figures shared by generated and real poems (traditional lines)."""
     from tangshi import duizhang
+    from tangshi.setting.lexicon import summary as setting_summary
 
     lines = [line for p in poems for line in p]
     out = metrics.summary(poems, titles)
     out.update(duizhang.summary(poems))
+    out.update(setting_summary(poems, titles))
     out.update(check_pass=sum(passed) / len(passed) if passed else float("nan"),
                copied_lines=sum(line in train_lines for line in lines) / len(lines) if lines else float("nan"))
     if judge_scores is not None:
@@ -317,7 +322,7 @@ ROWS = (("pass", "check_pass", "{:.0%}"), ("judge", "judge", "{:.2f}"), ("rep", 
         ("any", "any_repeat", "{:.0%}"), ("叠字", "reduplications", "{:.2f}"), ("max", "max_uses", "{}"),
         ("dist2", "distinct_2", "{:.3f}"), ("copied", "copied_lines", "{:.1%}"), ("title", "title_use", "{:.0%}"),
         ("pmi", "title_pmi", "{:+.2f}"), ("对仗", "dz_middle", "{:.0%}"), ("首尾", "dz_outer", "{:.0%}"),
-        ("词性", "dz_pos", "{:.2f}"), ("名类", "dz_nouns", "{:.2f}"))
+        ("词性", "dz_pos", "{:.2f}"), ("名类", "dz_nouns", "{:.2f}"), ("clash", "clash", "{:.1%}"))
 
 
 def _cells(x: dict) -> str:

@@ -38,7 +38,7 @@ MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
     "season": {
         "春": ("春", "桃花", "杏花", "清明", "寒食", "踏青", "柳絮", "上巳", "元日", "人日"),
         "夏": ("夏", "暑", "苦熱", "薰風", "端午", "新荷"),
-        "秋": ("秋", "菊", "重陽", "蟋蟀", "促織", "寒蛩", "七夕", "中秋"),
+        "秋": ("秋", "菊", "重陽", "重九", "九日", "蟋蟀", "促織", "寒蛩", "七夕", "中秋"),
         "冬": ("冬", "臘", "歲暮", "除夜", "除夕", "冬至"),
     },
     "daytime": {
@@ -127,12 +127,12 @@ def _han(text: str) -> set[str]:
 
 
 def expand(poems: Iterable[tuple[str, str]], k: int = EXPAND_K, min_z: float = EXPAND_MIN_Z,
-           prior: float = PRIOR) -> tuple[SettingLexicon, dict]:
+           prior: float = PRIOR, min_labelled: int = MIN_LABELLED) -> tuple[SettingLexicon, dict]:
     """The expanded characters of every class (see the module docstring) from ``(title, lines)`` pairs
     of corpus poems: a poem is labelled with the class its title alone names on an axis; a character
     joins a class when it is over-represented (z ≥ ``min_z``, the ``k`` best) in the lines of that
     class's poems against every other poem, and goes to one class of an axis at most. Markers
-    themselves are not expanded, nor a class whose titles label fewer than ``MIN_LABELLED`` poems."""
+    themselves are not expanded, nor a class whose titles label fewer than ``min_labelled`` poems."""
     poems = list(poems)
     docs = [_han(body) for _, body in poems]
     labels = [reading(title) for title, _ in poems]
@@ -154,7 +154,7 @@ def expand(poems: Iterable[tuple[str, str]], k: int = EXPAND_K, min_z: float = E
                     count += 1
             report["labelled"][f"{axis}:{cls}"] = count
             n_a = sum(df_a.values())
-            if count < MIN_LABELLED:
+            if count < min_labelled:
                 continue
             for c, total in df_all.items():
                 if c in marker_chars:
