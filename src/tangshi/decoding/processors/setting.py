@@ -27,11 +27,24 @@ SETTING_STRENGTH = 3.0  # β, nats against a marker of a class not in force
 
 
 class SettingTable:
-    """Per axis, (C, V) 0/1: the one-character markers of each class in a vocabulary (traditional)."""
+    """The one-character markers of every class in a vocabulary (traditional), classes axis by axis.
+
+    ``markers`` (C, V) 0/1 over all C classes; ``cols`` (K,) the vocabulary ids that are markers and
+    ``member`` (K, C) 0/1 the classes each marks; ``axis_of`` (C,) each class's axis and ``starts``
+    the first class of each axis."""
 
     def __init__(self, chars: list[str]) -> None:
-        self.markers = {axis: np.array([[c in words for c in chars] for words in MARKERS[axis].values()],
-                                       dtype=np.float32) for axis in AXES}  # (C, V) 0/1
+        classes = [(a, c) for a in AXES for c in AXES[a]]
+        self.markers = np.array([[ch in MARKERS[a][c] for ch in chars] for a, c in classes], dtype=np.float32)
+        self.cols = np.flatnonzero(self.markers.any(axis=0))  # (K,)
+        self.member = np.ascontiguousarray(self.markers[:, self.cols].T)  # (K, C)
+        self.axis_of = np.array([list(AXES).index(a) for a, _ in classes])  # (C,)
+        self.starts = np.array([self.axis_of.tolist().index(k) for k in range(len(AXES))])
+
+    def asked(self, titles: tuple[str, ...]) -> np.ndarray:
+        """(B, C) bool: the classes each title names."""
+        read = [names(t) for t in titles]
+        return np.array([[c in r[a] for a in AXES for c in AXES[a]] for r in read], dtype=bool).reshape(len(titles), -1)
 
 
 class Setting(Processor):
@@ -39,8 +52,9 @@ class Setting(Processor):
 
     order = 60
 
-    def __init__(self, table: SettingTable, asked: dict[str, np.ndarray], strength: float) -> None:
-        self.table, self.asked, self.strength = table, asked, strength  # asked: axis -> (B, C) bool
+    def __init__(self, table: SettingTable, asked: np.ndarray, strength: float) -> None:
+        self.table, self.asked, self.strength = table, asked, strength  # asked (B, C) bool
+        self._key, self._bias = None, None  # the last bias, kept while the classes kept out stay the same
 
     @classmethod
     def prepare(cls, chars: list[str], prosody: object) -> SettingTable:
@@ -51,27 +65,26 @@ class Setting(Processor):
         beta = SETTING_STRENGTH if setup.cfg.setting_strength is None else setup.cfg.setting_strength
         if not beta:
             return None
-        titles = setup.titles or ("",) * setup.rows
-        read = [names(t) for t in titles]
-        asked = {axis: np.array([[c in r[axis] for c in AXES[axis]] for r in read]) for axis in AXES}
-        return cls(prepared, asked, beta)
+        return cls(prepared, prepared.asked(setup.titles or ("",) * setup.rows), beta)
 
     def bias(self, step: Step) -> np.ndarray | None:
-        out = None
-        for axis, markers in self.table.markers.items():
-            asked = self.asked[axis]  # (B, C)
-            said = (step.used.astype(np.float32) @ markers.T) > 0  # (B, C): named so far
-            in_force = np.where(asked.any(axis=1, keepdims=True), asked, said)  # (B, C)
-            others = in_force.any(axis=1, keepdims=True) & ~in_force  # (B, C): classes to keep out
-            if not others.any():
-                continue
-            hit = (others.astype(np.float32) @ markers) > 0  # (B, V)
-            b = np.where(hit, np.float32(-self.strength), np.float32(0))
-            out = b if out is None else out + b
-        return out
+        """(B, V): −β on the markers of each class kept out (read-only: it is reused from step to step)."""
+        t = self.table
+        said = (step.used[:, t.cols].astype(np.float32) @ t.member) > 0  # (B, C): named so far
+        by_title = np.logical_or.reduceat(self.asked, t.starts, axis=1)[:, t.axis_of]  # (B, C): the title names the axis
+        in_force = np.where(by_title, self.asked, said)  # (B, C)
+        others = np.logical_or.reduceat(in_force, t.starts, axis=1)[:, t.axis_of] & ~in_force  # (B, C)
+        if not others.any():
+            return None
+        key = others.tobytes()
+        if key != self._key:
+            hit = (others.astype(np.float32) @ t.markers) > 0  # (B, V)
+            self._key, self._bias = key, np.where(hit, np.float32(-self.strength), np.float32(0))
+        return self._bias
 
     def reorder(self, idx) -> None:
-        self.asked = {axis: a[idx.numpy()] for axis, a in self.asked.items()}
+        self.asked = self.asked[idx.numpy()]
+        self._key = None
 
 
 PROCESSOR = Setting
