@@ -133,6 +133,9 @@ class WriteRequest:
     beam: int = _field(0, "beam search of this width instead of sampling, in n diverse groups; 0 = sample",
                        lo=0, hi=16, decodes=True)
     candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32, decodes=True)
+    line_samples: int = _field(1, "a search over lines: each line of each candidate is sampled this many times"
+                                  " and the best kept (ranked as poems are, on the lines so far); 1 = none",
+                               lo=1, hi=8, decodes=True)
     guidance: float = _field(1.0, "title guidance: how much more the title steers than the model alone; 0 = none",
                              lo=0.0, hi=5.0, decodes=True)
     repeat_penalty: float | None = _field(None, "penalty (nats) on a character for each earlier use in the"
@@ -163,6 +166,9 @@ class WriteRequest:
             object.__setattr__(self, "rhyme", resolve_rhyme(self.rhyme))
         if self.mood is not None:
             object.__setattr__(self, "mood", resolve_mood(self.mood))
+        if self.beam and self.line_samples > 1:
+            raise InputError(f"line_samples={self.line_samples} searches over sampled lines; beam search"
+                             " (beam > 0) does not sample: choose one", field="line_samples")
         if self.beam and self.n > self.beam:
             raise InputError(f"n={self.n} asks for more poems than beam={self.beam} keeps", field="n")
         heads = self.heads

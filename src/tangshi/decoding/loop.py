@@ -77,6 +77,10 @@ class Decoder:
         per candidate (sampling only). ``contrast``: also run the empty-title rows (default: when
         guiding, or when ranking needs the PMI of several candidates).
         """
+        K = 1 if cfg.beam else cfg.line_samples  # samples of each line per candidate (a search over lines)
+        if K > 1:
+            pats = [p for p in pats for _ in range(K)]
+            title = title if isinstance(title, str) else [t for t in title for _ in range(K)]
         run = _Run(self, form, pats, title, forced, cfg, rescue or {}, contrast)
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
@@ -91,8 +95,10 @@ class Decoder:
                 else:
                     tokens = sample(step.logp, step.allowed, cfg.temperature, cfg.top_k, cfg.top_p, run.g, bias)
                 run.place(step, tokens, logp)
+            if K > 1:
+                run.keep_best_lines(line, K)
             run.end_line(line)
-        return run.candidates()
+        return run.candidates()[::K]
 
     def _encode(self, titles: list[str]):
         """Encode each distinct title alone, then pad: a row never depends on its batch-mates.
@@ -120,6 +126,7 @@ class _Run:
         self.g = generator(cfg.seed)
         titles = [title] * B if isinstance(title, str) else title
         assert len(titles) == B and (isinstance(title, str) or not cfg.beam), "one title per row, no beams"
+        self.titles = list(titles)  # (B,) each row's title
         if contrast is None:
             contrast = cfg.guidance > 0 or B > 1
         rows = titles + [""] * B if contrast else titles  # R = 2B rows: the title ones, then the empty ones
@@ -176,14 +183,30 @@ class _Run:
                 total = b if total is None else total + b
         return total
 
-    def reorder(self, idx: torch.Tensor, logp: torch.Tensor) -> torch.Tensor:
-        """Follow a beam step: every per-row tensor (the empty-title rows follow theirs)."""
+    def reorder(self, idx: torch.Tensor, logp: torch.Tensor | None = None) -> torch.Tensor | None:
+        """Follow a beam step (or a choice of lines): every per-row tensor (the empty-title rows follow theirs)."""
         self.state = _select_rows(self.state, torch.cat([idx + k * self.B for k in range(self.copies)]))
         self.out, self.lp, self.used = self.out[idx], self.lp[:, idx], self.used[idx.numpy()]
+        self.tokens = self.tokens[idx]
         self.pats = [self.pats[int(i)] for i in idx]  # each row's pattern follows it (the rules' state keeps its own)
+        self.titles = [self.titles[int(i)] for i in idx]
         for p in self.processors:
             p.reorder(idx)
-        return logp[:, idx]
+        return None if logp is None else logp[:, idx]
+
+    def keep_best_lines(self, line: int, K: int) -> None:
+        """A search over lines: rows ``g·K … g·K + K − 1`` are K samples of line ``line`` of candidate g,
+        on one prefix. Each group keeps its best row, ranked as whole poems are
+        (:func:`.candidate.rank_score`, a setting that clashes last: :mod:`tangshi.setting`) on the
+        lines so far; its K rows all continue from it, and sample the next line apart."""
+        from tangshi.decoding.candidate import rank_score
+        from tangshi.setting.lexicon import clashes
+
+        written = self.candidates(lines=line + 1)
+        check_setting = self.cfg.setting_strength != 0
+        key = [(not (check_setting and clashes(t, c.lines)), rank_score(c)) for t, c in zip(self.titles, written)]
+        idx = [max(range(g, g + K), key=lambda b: key[b]) for g in range(0, self.B, K) for _ in range(K)]
+        self.reorder(torch.tensor(idx))
 
     def place(self, step: Step, tokens: torch.Tensor, logp: torch.Tensor) -> None:
         """Write ``tokens`` (B,) at the step, score them, and let every processor follow."""
@@ -201,11 +224,13 @@ class _Run:
             _, self.state = self._model(self.tokens, self._slots(line, None), want_logits=False)
             self.tokens = torch.full((self.B,), self.dec.period if line % 2 else self.dec.comma, dtype=torch.long)
 
-    def candidates(self) -> list[Candidate]:
-        n = self.form.n_lines * self.form.n_chars
+    def candidates(self, lines: int | None = None) -> list[Candidate]:
+        """Every row as a candidate: the whole poem, or (``lines``) its first lines, scored on them."""
+        lines = self.form.n_lines if lines is None else lines
+        n = lines * self.form.n_chars
         pattern_of = self.rules.patterns if self.rules is not None else self.pats
         contrast = self.copies == 2
-        return [Candidate([self.dec.vocab.decode(r.tolist()) for r in self.out[b]], pattern_of[b],
+        return [Candidate([self.dec.vocab.decode(r.tolist()) for r in self.out[b, :lines]], pattern_of[b],
                           float(self.lp[0, b]) / n, float(self.lp[0, b] - self.lp[1, b]) / n if contrast else None)
                 for b in range(self.B)]
 
