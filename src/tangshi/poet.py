@@ -37,13 +37,14 @@ class Poem:
     pattern: str
     check: dict = field(repr=False)
     clashes: list = field(default_factory=list)  # where its setting contradicts itself or the title (tangshi.setting)
+    plan: list = field(default_factory=list)  # its plan (tangshi.plan): keyword, lines (1-based), met
 
     def to_json(self) -> dict:
         """The poem as ``tangshi write --json`` and ``POST /api/poems`` give it, its 对仗 included."""
         return {"text": self.text, "lines": self.lines, "form": self.form, "title": self.title,
                 "score": round(self.score, 4), "pmi": None if self.pmi is None else round(self.pmi, 4),
                 "rank": round(self.rank, 4), "pattern": self.pattern, "check": {**self.check, "duizhang": self.duizhang},
-                "clashes": self.clashes}
+                "clashes": self.clashes, "plan": self.plan}
 
     @cached_property
     def duizhang(self) -> list[dict]:
@@ -64,7 +65,7 @@ class TitleIgnored(UserWarning):
 
 
 @dataclass
-class _Plan:
+class _Job:
     """A request made concrete for this model: its rows (one pattern each), title, fixed characters."""
 
     req: WriteRequest
@@ -74,6 +75,7 @@ class _Plan:
     forced: dict
     broken: bool  # the given lines break even the patterns they fit best
     rescue: dict = field(default_factory=dict)  # (line, pos) -> patterns whose row must put 平 there
+    plans: list = field(default_factory=list)  # (rows,) each row's keywords per slot (tangshi.plan), or []
 
 
 class Poet:
@@ -143,10 +145,10 @@ class Poet:
         (``tangshi write --help`` lists them too).
         """
         req = _request(request, fields)
-        plan = self._plan(req)
-        cands = self.decoder.decode(req.form_spec, plan.rows, plan.title, plan.forced, plan.cfg, plan.rescue,
-                                    _contrast([plan]))
-        return self._finish(plan, self._refill(plan, self._poems(plan, cands, req.n), plan.cfg))
+        job = self._prepare(req)
+        cands = self.decoder.decode(req.form_spec, job.rows, job.title, job.forced, job.cfg, job.rescue,
+                                    _contrast([job]), self._tokens(job.plans))
+        return self._finish(job, self._refill(job, self._poems(job, cands, req.n), job.cfg))
 
     def write_batch(self, requests: list[WriteRequest], seed: int | None = None) -> list[list[Poem] | Exception]:
         """Answer several requests, merging those that can share a decode.
@@ -161,37 +163,39 @@ class Poet:
         :class:`~tangshi.errors.NoPoem`) it raised.
         """
         out: list[list[Poem] | Exception | None] = [None] * len(requests)
-        plans, groups = {}, {}
+        jobs, groups = {}, {}
         for k, req in enumerate(requests):
             try:
-                plans[k] = self._plan(req, warn=False, pattern_seed=None if seed is None else seed + k)
+                jobs[k] = self._prepare(req, warn=False, pattern_seed=None if seed is None else seed + k)
             except InputError as err:
                 out[k] = err
                 continue
             key = req.replace(seed=None).batch_key() if seed is not None and req.seed is None else req.batch_key()
             groups.setdefault(key or ("alone", k), []).append(k)
         for members in groups.values():
-            first = plans[members[0]]
-            rows = [pat for k in members for pat in plans[k].rows]
-            titles = [plans[k].title for k in members for _ in plans[k].rows]
+            first = jobs[members[0]]
+            rows = [pat for k in members for pat in jobs[k].rows]
+            titles = [jobs[k].title for k in members for _ in jobs[k].rows]
             own = first.cfg.seed if first.req.seed is not None else None
             # one batch seed, made distinct per group: two equal requests decoded apart differ
             shared = None if seed is None else seed + members[0]
             # n is the beam's groups, and a beam request is decoded alone with its own: it stays the request's
             cfg = dataclasses.replace(first.cfg, seed=own if own is not None else shared)
+            plans = [p for k in members for p in (jobs[k].plans or [None] * len(jobs[k].rows))]
             cands = self.decoder.decode(first.req.form_spec, rows, titles if len(members) > 1 else first.title,
-                                        first.forced, cfg, first.rescue, _contrast([plans[k] for k in members]))
+                                        first.forced, cfg, first.rescue, _contrast([jobs[k] for k in members]),
+                                        self._tokens(plans))
             at = 0
             for k in members:
-                poems = self._poems(plans[k], cands[at:at + len(plans[k].rows)], plans[k].req.n)
+                poems = self._poems(jobs[k], cands[at:at + len(jobs[k].rows)], jobs[k].req.n)
                 try:
-                    out[k] = self._finish(plans[k], self._refill(plans[k], poems, cfg))
+                    out[k] = self._finish(jobs[k], self._refill(jobs[k], poems, cfg))
                 except NoPoem as err:  # that request alone fails
                     out[k] = err
-                at += len(plans[k].rows)
+                at += len(jobs[k].rows)
         return out  # type: ignore[return-value]
 
-    def _plan(self, req: WriteRequest, warn: bool = True, pattern_seed: int | None = None) -> _Plan:
+    def _prepare(self, req: WriteRequest, warn: bool = True, pattern_seed: int | None = None) -> _Job:
         """Everything but the decoding: the title and fixed characters in the model's terms, the rows.
 
         The rows' patterns are drawn with the request's seed (or ``pattern_seed`` when it has none).
@@ -215,7 +219,59 @@ class Poet:
         if req.rhyme is not None:
             fit = dataclasses.replace(fit, patterns=self._rhyming(req, fit.patterns, forced))
         rows = _rows(fit.patterns, req, bool(forced), req.seed if req.seed is not None else pattern_seed)
-        return _Plan(req, cfg, rows, title, forced, fit.broken, fit.rescue)
+        plans = self._plans(req, title, rows, req.seed if req.seed is not None else pattern_seed)
+        return _Job(req, cfg, rows, title, forced, fit.broken, fit.rescue, plans)
+
+    def _plans(self, req: WriteRequest, title: str, rows: list, seed: int | None) -> list:
+        """Each row's plan (tangshi.plan): the request's keywords, in the model's script, then keywords
+        the planner draws for the title (each row its own draw, from the seed); [] without a plan.
+        A keyword the model cannot read, or whose tones fit no place in its lines, is one InputError."""
+        import random
+
+        from tangshi.plan import slot_lines
+        from tangshi.plan.planner import load as load_planner
+        from tangshi.script import require_known
+
+        given = req.keyword_list()
+        if not given and not req.plan:
+            return []
+        words = [require_known(w, self.vocab, f"keyword {w!r}", "keywords") for w in given]
+        spans = slot_lines(req.form_spec.n_lines)
+        for k, w in enumerate(words):
+            if not any(self._fits(w, pat, spans[k]) for pat in rows):
+                lines = "–".join(str(i + 1) for i in (spans[k][0], spans[k][-1])) if len(spans[k]) > 1 else str(spans[k][0] + 1)
+                raise InputError(f"the keyword 「{given[k]}」 cannot stand in line {lines} of a {req.form}: its tones fit"
+                                 " no place the patterns leave for it there", field="keywords")
+        planner = load_planner()
+        known = lambda w: all(c in self.vocab.index for c in w)  # noqa: E731
+        if not req.plan:  # the given keywords, the rest planned around them alike in every row
+            return [planner.plan(title, words, known=known)] * len(rows)
+        return [planner.plan(title, words, random.Random(f"{seed}:{k}") if seed is not None else random.Random(), known)
+                for k in range(len(rows))]
+
+    def _fits(self, word: str, pattern, lines: tuple[int, ...]) -> bool:
+        """Whether ``word`` (model script) can stand in one of ``lines`` of ``pattern`` at a word's start
+        (its last character before the line's last), by the tones its characters may take."""
+        from tangshi.decoding.processors.plan import STARTS
+
+        vp = self.decoder.prosody
+        n = pattern.form.n_chars
+        ok = {"P": vp.may_ping, "Z": vp.may_ze}
+        ids = [self.vocab.index[c] for c in word]
+        starts = STARTS[n] if len(word) == 2 else range(n - 1)
+        for line in lines:
+            template = pattern.lines[line].template
+            for p in starts:
+                if all(template[p + j] == "*" or bool(ok[template[p + j]][t]) for j, t in enumerate(ids)):
+                    return True
+        return False
+
+    def _tokens(self, plans: list) -> list | None:
+        """Plans as token ids per slot (None: an empty slot), for the decoder; None without plans."""
+        if not any(plans):
+            return None
+        return [tuple(None if w is None else tuple(self.vocab.index[c] for c in w) for w in p) if p else ()
+                for p in plans]
 
     def _rhyming(self, req: WriteRequest, pats: list, forced: dict[tuple[int, int], int]) -> list:
         """The patterns that can rhyme in ``req.rhyme``: the group offers enough rhyme characters, and
@@ -280,7 +336,7 @@ class Poet:
                 forced[(i, 0)] = tok
         return forced
 
-    def _poems(self, plan: _Plan, cands: list, enough: int = 0) -> list[tuple[Poem, bool]]:
+    def _poems(self, job: _Job, cands: list, enough: int = 0) -> list[tuple[Poem, bool]]:
         """The decoded candidates of one request, rendered in its script and checked as a reader would,
         each with whether it is *sound*: it passes in either script (the page switches scripts and
         checks again; shown in simplified script 乾 becomes 干, which the checker reads back as 幹, and
@@ -301,12 +357,12 @@ class Poet:
         from tangshi.script import from_model
         from tangshi.setting.lexicon import clashes
 
-        req = plan.req
+        req = job.req
         mode = "lenient" if req.rules == "lenient" else "contextual"
-        if req.rules == "off" or plan.broken:
+        if req.rules == "off" or job.broken:
             enough = 0
         ranks = [rank_score(c) for c in cands]
-        clashing = [clashes(plan.title, c.lines) for c in cands]
+        clashing = [clashes(job.title, c.lines) for c in cands]
         last = [bool(c) and req.setting_strength != 0 for c in clashing]  # a clash ranks last (setting_strength 0: not)
         order = sorted(range(len(cands)), key=lambda i: (last[i], -ranks[i])) if enough else range(len(cands))
         out, apart = [], []
@@ -322,37 +378,38 @@ class Poet:
                 other = join_lines([from_model(line, script) for line in c.lines])
                 if other != text:  # even the same characters may read otherwise: simplified 沈 may be 瀋 (仄)
                     sound = check(other, mode).ok
-            out.append((Poem(text, lines, req.form, from_model(plan.title, req.script), c.score, c.pmi,
-                             ranks[i], c.pattern.name, report.to_json(), clashing[i]), sound))
+            out.append((Poem(text, lines, req.form, from_model(job.title, req.script), c.score, c.pmi,
+                             ranks[i], c.pattern.name, report.to_json(), clashing[i], _plan_report(c, req)), sound))
             if enough and sound and all(lines_apart(lines, q) >= 2 for q in apart):
                 apart.append(lines)
                 if len(apart) >= enough:
                     break
         return out
 
-    def _refill(self, plan: _Plan, poems: list[tuple[Poem, bool]], cfg) -> list[Poem]:
+    def _refill(self, job: _Job, poems: list[tuple[Poem, bool]], cfg) -> list[Poem]:
         """Drop the candidates that are not sound (see :meth:`_poems`), decoding more (at most
         REDECODES times) while fewer than ``n`` remain. Given lines that break the rules, or rules
         off: nothing is dropped."""
-        if plan.req.rules == "off" or plan.broken:
+        if job.req.rules == "off" or job.broken:
             return [p for p, _ in poems]
         good = [p for p, sound in poems if sound]
         for attempt in range(1, REDECODES + 1):
-            if len(good) >= plan.req.n:
+            if len(good) >= job.req.n:
                 break
             seed = None if cfg.seed is None else cfg.seed + attempt * 1_000_003
-            again = dataclasses.replace(plan.cfg, seed=seed)
+            again = dataclasses.replace(job.cfg, seed=seed)
             # a beam search would find the same beams again: it searches wider instead
-            rows = plan.rows * (attempt + 1) if plan.req.beam else plan.rows
-            cands = self.decoder.decode(plan.req.form_spec, rows, plan.title, plan.forced, again,
-                                        plan.rescue, _contrast([plan]))
-            good += [p for p, sound in self._poems(plan, cands) if sound]
+            rows = job.rows * (attempt + 1) if job.req.beam else job.rows
+            plans = job.plans * (attempt + 1) if job.req.beam else job.plans
+            cands = self.decoder.decode(job.req.form_spec, rows, job.title, job.forced, again,
+                                        job.rescue, _contrast([job]), self._tokens(plans))
+            good += [p for p, sound in self._poems(job, cands) if sound]
         if not good:
-            raise NoPoem(f"no candidate of {plan.req.rows} passed the rules in {REDECODES + 1} decodes; try"
+            raise NoPoem(f"no candidate of {job.req.rows} passed the rules in {REDECODES + 1} decodes; try"
                          " another seed, more --candidates, or --rules lenient")
         return good
 
-    def _finish(self, plan: _Plan, poems: list[Poem]) -> list[Poem]:
+    def _finish(self, job: _Job, poems: list[Poem]) -> list[Poem]:
         """The best ``n`` of one request's checked poems, best first.
 
         Ranked by :func:`tangshi.decoding.rank_score` (a poem the checker rejects — only when given
@@ -360,15 +417,26 @@ class Poet:
         after every one that does not); each poem returned differs from every better one in
         at least two lines, while there are candidates that do. Each returned poem carries its 对仗.
         """
-        last = plan.req.setting_strength != 0  # a clash ranks last (setting_strength 0: not)
+        last = job.req.setting_strength != 0  # a clash ranks last (setting_strength 0: not)
         poems = sorted(poems, key=lambda p: (not p.check["ok"], last and bool(p.clashes), -p.rank))
-        poems = _apart(poems, plan.req.n)
+        poems = _apart(poems, job.req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
-        broken = [e["message"] for e in poems[0].check["errors"]] if plan.broken and poems else []
+        broken = [e["message"] for e in poems[0].check["errors"]] if job.broken and poems else []
         if broken:
             warnings.warn(f"the given line(s) break the rules ({'；'.join(broken[:3])}); only the new lines"
                           " are held to them", UserWarning, stacklevel=3)
         return poems
+
+
+def _plan_report(c, req: WriteRequest) -> list[dict]:
+    """A candidate's plan as a poem reports it: each keyword (in the request's script), its lines
+    (1-based), and whether it stands in them."""
+    from tangshi.plan import slot_lines
+    from tangshi.script import from_model
+
+    spans = slot_lines(len(c.lines))
+    return [{"keyword": from_model(w, req.script), "lines": [i + 1 for i in spans[k]],
+             "met": any(w in c.lines[i] for i in spans[k])} for k, w in enumerate(c.plan) if w is not None]
 
 
 def _apart(poems: list[Poem], n: int) -> list[Poem]:
@@ -385,9 +453,9 @@ def _apart(poems: list[Poem], n: int) -> list[Poem]:
     return chosen
 
 
-def _contrast(plans: list) -> bool:
+def _contrast(jobs: list) -> bool:
     """Whether a decode runs the empty-title rows: to guide, or to rank a request's candidates by PMI."""
-    return any(p.cfg.guidance > 0 or len(p.rows) > 1 for p in plans)
+    return any(p.cfg.guidance > 0 or len(p.rows) > 1 for p in jobs)
 
 
 def _request(request: WriteRequest | None, fields: dict) -> WriteRequest:

@@ -144,6 +144,11 @@ class WriteRequest:
     parallelism: float | None = _field(None, "对仗: how strongly (nats) the middle couplets of a 律诗 are steered to"
                                              " pair the class of each 出句 character; 0 = none; default:"
                                              " measured per form", lo=0.0, hi=5.0, decodes=True)
+    keywords: str | None = _field(None, "the plan's keywords, in order: up to 4 words of 1 or 2 characters,"
+                                        " separated by spaces (梅 雪 故人), one per line of a 绝句 or couplet of a"
+                                        " 律诗; the rest are planned from the title", max_len=20)
+    plan: bool = _field(False, "plan a keyword for each line of a 绝句 or couplet of a 律诗 from the title"
+                               " before writing (always, around the keywords given)")
     script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
     dynasty: str = _field(HEADLINE, "whose verse to write like: 唐 or 宋 (a model trained on both)",
                           choices=tuple(DYNASTIES), decodes=True)
@@ -180,7 +185,7 @@ class WriteRequest:
                                  f" {self.form_spec.n_lines} lines", field="acrostic")
         if self.first_line is not None:
             self.given_lines()  # validates
-
+        self.keyword_list()  # validates
     @property
     def form_spec(self) -> Form:
         return FORM_BY_NAME[self.form]
@@ -189,6 +194,21 @@ class WriteRequest:
     def heads(self) -> str | None:
         """The acrostic's characters, whitespace removed (``None``: no acrostic)."""
         return None if self.acrostic is None else re.sub(r"\s+", "", self.acrostic)
+
+    def keyword_list(self) -> list[str]:
+        """The plan's keywords as given (whitespace, commas or 、 between them), each checked ([] when none)."""
+        from tangshi.plan import SLOTS
+
+        if self.keywords is None:
+            return []
+        words = [w for w in re.split(r"[\s,，、;；]+", self.keywords) if w]
+        if len(words) > SLOTS:
+            raise InputError(f"{len(words)} keywords; a plan has {SLOTS} (one per line of a 绝句, per couplet of a"
+                             " 律诗)", field="keywords")
+        for w in words:
+            if not is_han(w) or len(w) > 2:
+                raise InputError(f"the keyword {w!r} must be one or two Chinese characters", field="keywords")
+        return words
 
     def given_lines(self) -> list[str]:
         """The opening lines of a 续写, each checked for script and length ([] when none)."""

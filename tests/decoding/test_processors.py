@@ -15,7 +15,7 @@ from tangshi.request import DECODE_FIELDS, WriteRequest
 
 def test_the_chain_is_every_processor_in_order() -> None:
     names = [c.__name__ for c in chain()]
-    assert names == ["Rules", "Repetition", "Rescue", "Parallel", "Mood", "Setting"]
+    assert names == ["Rules", "Repetition", "Rescue", "Parallel", "Mood", "Setting", "Plan"]
     assert all(issubclass(c, Processor) for c in chain())
 
 

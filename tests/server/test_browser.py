@@ -93,6 +93,22 @@ def test_write_in_a_chosen_rhyme(page):
     page.click("details.more summary")
 
 
+def test_write_to_keywords_shows_the_plan(page):
+    """Keywords typed on the page become the poem's plan, shown under it keyword by keyword."""
+    page.click("#tab-write")
+    page.click("#form-choices button[data-form='七言绝句']")
+    page.fill("input[name=title]", "秋夜")
+    page.fill("input[name=keywords]", "明月 故人")
+    page.check("input[name=plan]")
+    page.locator("#poem").evaluate("n => n.replaceChildren()")
+    page.click("#write-button")
+    page.wait_for_selector("#poem .plan .keyword")
+    keywords = page.locator("#poem .plan .keyword").all_inner_texts()
+    assert len(keywords) == 4 and keywords[0].startswith("明月") and keywords[1].startswith("故人")
+    page.fill("input[name=keywords]", "")
+    page.uncheck("input[name=plan]")
+
+
 def test_the_page_offers_what_the_model_knows(page):
     """The tiny poet knows no moods and 唐 only: the mood list is off, 宋 cannot be chosen."""
     assert page.locator("select[name=mood]").is_disabled()

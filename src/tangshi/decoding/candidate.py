@@ -18,6 +18,7 @@ class Candidate:
     pattern: Pattern
     score: float  # mean log-probability per character under the model, given the title
     pmi: float | None  # mean log p(c | title) − log p(c | ∅) per character; None if not measured
+    plan: tuple = ()  # its plan's keywords per slot (None: an empty slot), in the model's script; () none
 
     @property
     def repeats(self) -> int:

@@ -69,19 +69,22 @@ class Decoder:
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
-               cfg: DecodeConfig, rescue: dict | None = None, contrast: bool | None = None) -> list[Candidate]:
+               cfg: DecodeConfig, rescue: dict | None = None, contrast: bool | None = None,
+               plans: list | None = None) -> list[Candidate]:
         """Decode one candidate per entry of ``pats``; ``forced`` maps (line, pos) → token id.
 
         ``rescue`` maps (line, pos) to the patterns whose rows must place a 平 there (see
         :func:`tangshi.decoding.fit.fit_given`). ``title`` is one title for every candidate, or one
         per candidate (sampling only). ``contrast``: also run the empty-title rows (default: when
-        guiding, or when ranking needs the PMI of several candidates).
+        guiding, or when ranking needs the PMI of several candidates). ``plans``: each row's plan,
+        per slot the keyword's token ids or None (:mod:`.processors.plan`).
         """
         K = 1 if cfg.beam else cfg.line_samples  # samples of each line per candidate (a search over lines)
         if K > 1:
             pats = [p for p in pats for _ in range(K)]
             title = title if isinstance(title, str) else [t for t in title for _ in range(K)]
-        run = _Run(self, form, pats, title, forced, cfg, rescue or {}, contrast)
+            plans = None if plans is None else [p for p in plans for _ in range(K)]
+        run = _Run(self, form, pats, title, forced, cfg, rescue or {}, contrast, plans)
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
                 step = run.at(line, pos)
@@ -120,7 +123,8 @@ class _Run:
     """One decode's state: the model's rows and recurrent state, the processors, what is written."""
 
     def __init__(self, dec: Decoder, form: Form, pats: list[Pattern], title: str | list[str],
-                 forced: dict[tuple[int, int], int], cfg: DecodeConfig, rescue: dict, contrast: bool | None) -> None:
+                 forced: dict[tuple[int, int], int], cfg: DecodeConfig, rescue: dict, contrast: bool | None,
+                 plans: list | None = None) -> None:
         B, V = len(pats), len(dec.vocab)
         self.dec, self.form, self.pats, self.cfg, self.forced, self.B = dec, form, pats, cfg, forced, B
         self.g = generator(cfg.seed)
@@ -138,7 +142,9 @@ class _Run:
         if dec.model.cfg.n_moods:  # the title rows read the mood, the contrast rows none: guidance steers by both
             self.moods = torch.zeros_like(self.forms)
             self.moods[:B] = mood_id(cfg.mood)
-        setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles))
+        self.plans = list(plans) if plans else [()] * B  # (B,) each row's plan, following it through reorders
+        setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles),
+                      tuple(self.plans) if plans else ())
         self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
         self.rules = next((p for p in self.processors if isinstance(p, Rules)), None)
         self.groups = _groups(B, cfg.n) if cfg.beam else []
@@ -190,6 +196,7 @@ class _Run:
         self.tokens = self.tokens[idx]
         self.pats = [self.pats[int(i)] for i in idx]  # each row's pattern follows it (the rules' state keeps its own)
         self.titles = [self.titles[int(i)] for i in idx]
+        self.plans = [self.plans[int(i)] for i in idx]
         for p in self.processors:
             p.reorder(idx)
         return None if logp is None else logp[:, idx]
@@ -231,7 +238,8 @@ class _Run:
         pattern_of = self.rules.patterns if self.rules is not None else self.pats
         contrast = self.copies == 2
         return [Candidate([self.dec.vocab.decode(r.tolist()) for r in self.out[b, :lines]], pattern_of[b],
-                          float(self.lp[0, b]) / n, float(self.lp[0, b] - self.lp[1, b]) / n if contrast else None)
+                          float(self.lp[0, b]) / n, float(self.lp[0, b] - self.lp[1, b]) / n if contrast else None,
+                          tuple(None if w is None else self.dec.vocab.decode(list(w)) for w in self.plans[b]))
                 for b in range(self.B)]
 
     def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True):

@@ -45,6 +45,7 @@ class Setup:
     vocab_size: int
     penalties: dict[str, float]  # the model's repetition penalty per form (processors.repetition)
     titles: tuple[str, ...] = ()  # (B,) each row's title, in the model's script ("" none)
+    plans: tuple = ()  # (B,) each row's plan: per slot, the keyword's token ids or None (tangshi.plan); () none
 
     @property
     def rows(self) -> int:

@@ -18,6 +18,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tangshi import request as R
+from tangshi.setting import AXES
 
 
 def _pydantic_field(cls: type, f: dataclasses.Field) -> tuple[Any, Any]:
@@ -129,6 +130,18 @@ class ReportOut(BaseModel):
                                                        " poem's check; empty for a 绝句 (a note, never an error)")
 
 
+class ClashOut(BaseModel):
+    axis: Literal[tuple(AXES)]  # type: ignore[valid-type]
+    title: list[str] = Field(..., description="the classes the title names on the axis")
+    lines: list[str] = Field(..., description="the classes the lines name")
+
+
+class PlanOut(BaseModel):
+    keyword: str
+    lines: list[int] = Field(..., description="the 1-based lines it was planned for")
+    met: bool = Field(..., description="whether it stands in those lines")
+
+
 class PoemOut(BaseModel):
     text: str
     lines: list[str]
@@ -139,6 +152,8 @@ class PoemOut(BaseModel):
     rank: float = Field(..., description="the score the candidates were ranked by")
     pattern: str
     check: ReportOut
+    clashes: list[ClashOut] = Field(..., description="where its season, hour or place contradicts itself or the title")
+    plan: list[PlanOut] = Field(..., description="its plan: a keyword per line (绝句) or couplet (律诗), and whether it stands")
 
 
 class PoemsOut(BaseModel):

@@ -182,6 +182,17 @@ function drawReport(target, report, title, extra) {
   target.hidden = false;
 }
 
+// The plan: each keyword, the lines it was planned for, and whether it stands there.
+function drawPlan(plan) {
+  const box = el("p", "plan");
+  box.append(el("span", "label", "构思"));
+  for (const k of plan) {
+    const lines = k.lines.length > 1 ? `${k.lines[0]}–${k.lines[k.lines.length - 1]}句` : `${k.lines[0]}句`;
+    box.append(el("span", k.met ? "keyword met" : "keyword unmet", `${k.keyword}（${lines}${k.met ? "" : "，未用上"}）`));
+  }
+  return box;
+}
+
 async function copyPoem(title, report, button) {
   const lines = report.lines.map((l, i) => l.text + (i % 2 ? "。" : "，"));
   const text = (title ? `《${title}》\n` : "") + lines.join("\n");
@@ -205,10 +216,11 @@ function writeRequest(form) {
   const data = new FormData(form);
   const body = { form: state.form, script: state.script, temperature: Number(data.get("temperature")),
                  rules: data.get("rules") || state.meta.write.rules.default };
-  for (const key of ["title", "acrostic", "first_line", "start", "rhyme", "mood", "dynasty"]) {
+  for (const key of ["title", "acrostic", "first_line", "start", "rhyme", "mood", "dynasty", "keywords"]) {
     const value = (data.get(key) || "").trim();
     if (value) body[key] = value;
   }
+  if (data.get("plan")) body.plan = true;
   const seed = (data.get("seed") || "").trim();
   if (seed) body.seed = /^\d+$/.test(seed) ? Number(seed) : seed;  // the server names a bad seed
   return body;
@@ -228,6 +240,7 @@ async function onWrite(ev) {
     const poem = poems[0];
     state.shown.write = { title: poem.title, text: poem.text, mode: body.rules === "lenient" ? "lenient" : "contextual" };
     drawReport($("#poem"), poem.check, poem.title, `模型得分 ${poem.score.toFixed(2)}（每字平均对数概率）`);
+    if (poem.plan.length) $("#poem").append(drawPlan(poem.plan));
   } catch (err) {
     for (const field of err.fields || []) form.elements[field]?.setAttribute("aria-invalid", "true");
     showError("#write-error", err);
@@ -333,7 +346,7 @@ function offerRhymes() {
 // Every menu and limit comes from /api/meta (tangshi.request), so the page takes what the API takes.
 function applyLimits(meta) {
   const write = $("#write-form").elements, fields = meta.write;
-  for (const name of ["title", "acrostic", "first_line", "rhyme"]) {
+  for (const name of ["title", "acrostic", "first_line", "rhyme", "keywords"]) {
     if (fields[name].max_length) write[name].maxLength = fields[name].max_length;
   }
   const t = fields.temperature;

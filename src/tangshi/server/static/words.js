@@ -6,7 +6,7 @@
 // fields without an input of their own on the page (the others are named by their input's label)
 const FIELD_NAMES = {
   form: "体裁", n: "首数", top_k: "top-k", top_p: "top-p", beam: "束宽", candidates: "候选数", guidance: "题目引导",
-  repeat_penalty: "重字罚分", parallelism: "对仗强度", mood_strength: "情感强度", setting_strength: "时令地点", script: "字体", first_rhymes: "首句入韵",
+  repeat_penalty: "重字罚分", parallelism: "对仗强度", mood_strength: "情感强度", setting_strength: "时令地点", keywords: "关键词", plan: "构思", line_samples: "逐句择优", script: "字体", first_rhymes: "首句入韵",
 };
 const KIND_WORDS = { int: "整数", float: "数", bool: "是或否", string: "文字" };
 
