@@ -124,6 +124,13 @@ class Poet:
         """The network (a :class:`tangshi.model.PoemModel`, in eval mode)."""
         return self.decoder.model
 
+    @cached_property
+    def judge(self):
+        """The shipped judge (tangshi.judge), loaded on first use: it reads candidates for the ranking."""
+        from tangshi.judge import Judge
+
+        return Judge.load()
+
     @property
     def name(self) -> str:
         return self.header.get("name", "tangshi")
@@ -351,6 +358,7 @@ class Poet:
         are left out. With the rules off or given lines that break them, every candidate is kept.
         """
         from tangshi.decoding import rank_score
+        from tangshi.decoding.candidate import JUDGE_WEIGHT
         from tangshi.metrics import lines_apart
         from tangshi.prosody import check
         from tangshi.request import SCRIPTS
@@ -361,7 +369,10 @@ class Poet:
         mode = "lenient" if req.rules == "lenient" else "contextual"
         if req.rules == "off" or job.broken:
             enough = 0
-        ranks = [rank_score(c) for c in cands]
+        weight = JUDGE_WEIGHT if req.judge_weight is None else req.judge_weight
+        if weight and len(cands) > 1:  # the judge reads every candidate (one batch)
+            cands = [dataclasses.replace(c, judge=j) for c, j in zip(cands, self.judge.score([c.lines for c in cands]))]
+        ranks = [rank_score(c, weight) for c in cands]
         clashing = [clashes(job.title, c.lines) for c in cands]
         last = [bool(c) and req.setting_strength != 0 for c in clashing]  # a clash ranks last (setting_strength 0: not)
         order = sorted(range(len(cands)), key=lambda i: (last[i], -ranks[i])) if enough else range(len(cands))

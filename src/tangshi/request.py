@@ -133,6 +133,9 @@ class WriteRequest:
     beam: int = _field(0, "beam search of this width instead of sampling, in n diverse groups; 0 = sample",
                        lo=0, hi=16, decodes=True)
     candidates: int = _field(8, "candidates sampled in one batch, of which the best n are returned", lo=1, hi=32, decodes=True)
+    judge_weight: float | None = _field(None, "how much the judge's fluency (its loss per character, read"
+                                              " backwards) counts against a candidate in the ranking; 0 = not"
+                                              " at all; default: measured", lo=0.0, hi=5.0)
     line_samples: int = _field(1, "a search over lines: each line of each candidate is sampled this many times"
                                   " and the best kept (ranked as poems are, on the lines so far); 1 = none",
                                lo=1, hi=8, decodes=True)
