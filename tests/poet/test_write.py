@@ -355,3 +355,23 @@ def test_checking_the_best_ranked_first_chooses_what_checking_all_chooses(poet, 
     real = Poet._poems
     monkeypatch.setattr(Poet, "_poems", lambda self, plan, cands, enough=0: real(self, plan, cands))
     assert [[p.text for p in poet.write(seed=s, **fields)] for s in range(4)] == lazy
+
+
+def test_the_judge_ranks_candidates_when_asked(monkeypatch) -> None:
+    """judge_weight: the candidate the judge reads as most fluent wins, other things equal."""
+    from tangshi.decoding.candidate import Candidate, rank_score
+    from tangshi.poet import Poet
+
+    a = Candidate(["山"], None, -3.0, 0.1, judge=4.0)
+    b = Candidate(["水"], None, -3.0, 0.1, judge=5.0)
+    assert rank_score(a, 1.0) - rank_score(b, 1.0) == pytest.approx(1.0)
+    assert rank_score(a, 0.0) == rank_score(b, 0.0) == rank_score(a)  # off: as before
+    poet = Poet.load()
+    read = []
+    real = type(poet.judge).score
+    monkeypatch.setattr(type(poet.judge), "score", lambda self, poems: read.append(len(poems)) or real(self, poems))
+    poem = poet.write(form="五绝", title="山居", seed=5, judge_weight=1.0)[0]
+    assert read == [8] and poem.check["ok"]  # every candidate read, in one batch
+    read.clear()
+    poet.write(form="五绝", title="山居", seed=5)
+    assert read == []  # off by default
