@@ -9,22 +9,15 @@ final tagger labels with each mood.
 """
 from __future__ import annotations
 
-import argparse
-import os
 from collections import Counter
 
-from tangshi.corpus.build import load_dataset
+import corpus_home
 from tangshi.mood import MOODS
 from tangshi.mood.tagger import DATA, decide, expand, save
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--home", help="the corpus home (TANGSHI_HOME)")
-    args = ap.parse_args()
-    if args.home:
-        os.environ["TANGSHI_HOME"] = args.home
-    ds = load_dataset()
+    ds = corpus_home.dataset(__doc__)
     train = ds.split("train")
     bodies = [p.body for p in train]
     lexicon, report = expand(bodies)

@@ -7,20 +7,14 @@ with keywords and of keywords with each other (tangshi.plan.planner.build).
 """
 from __future__ import annotations
 
-import argparse
-import os
 
-from tangshi.corpus.build import load_dataset
+import corpus_home
 from tangshi.plan.planner import DATA, build, save
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--home", help="the corpus home (TANGSHI_HOME)")
-    args = ap.parse_args()
-    if args.home:
-        os.environ["TANGSHI_HOME"] = args.home
-    planner, report = build((p.title, p.lines) for p in load_dataset().split("train"))
+    ds = corpus_home.dataset(__doc__)
+    planner, report = build((p.title, p.lines) for p in ds.split("train"))
     save(planner, report)
     print(f"wrote {DATA} ({DATA.stat().st_size:,} bytes): {report}")
 

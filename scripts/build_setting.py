@@ -10,21 +10,14 @@ axis (tangshi.setting.lexicon.clashes), the real poems' figure that generated on
 """
 from __future__ import annotations
 
-import argparse
-import os
 
-from tangshi.corpus.build import load_dataset
+import corpus_home
 from tangshi.setting import AXES
 from tangshi.setting.lexicon import DATA, clashes, expand, save
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--home", help="the corpus home (TANGSHI_HOME)")
-    args = ap.parse_args()
-    if args.home:
-        os.environ["TANGSHI_HOME"] = args.home
-    ds = load_dataset()
+    ds = corpus_home.dataset(__doc__)
     train = ds.split("train")
     lexicon, report = expand((p.title, p.body) for p in train)
     found = [clashes(p.title, p.lines) for p in train]

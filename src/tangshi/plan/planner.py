@@ -110,7 +110,7 @@ def build(poems: Iterable[tuple[str, Sequence[str]]]) -> tuple[Planner, dict]:
             if c >= MIN_PAIR:
                 pmi = math.log(c * n / (left[a] * n_w[b]))
                 out.setdefault(a, {})[b] = round(pmi * (1 - math.exp(-c / SHRINK)), 3)
-        return {a: dict(sorted(row.items(), key=lambda kv: -kv[1])[:KEEP]) for a, row in out.items()}
+        return {a: dict(sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:KEEP]) for a, row in out.items()}  # ties: by word
 
     planner = Planner(table(n_tw, n_t), table(n_vw, n_w), {w: df[w] for w in n_w if df[w] >= MIN_DF})
     report = {"poems": n, "keywords": len(planner.df), "title_chars": len(planner.title),
