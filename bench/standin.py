@@ -6,10 +6,13 @@ and real — each with its readers' mean score (F, C, M, P averaged, then over r
 - ``judge``: the judge's loss per character, read backwards (tangshi.judge; lower is more fluent);
 - ``pmi``: the title's PMI under the poet, per character (tangshi.evaluate.title_pmi);
 - ``rare``: the share of its words (tangshi.plan.keywords.words) that fewer than two train poems use;
+- ``pairs``: the share of its lines' neighbouring words (characters 1–2 with 3–4, and 3–4 with 5–6 in a
+  七言 line) that no train line puts side by side — common words put together as no poet did;
 - ``repeats``: characters used more than once (tangshi.metrics.repeats);
 - ``clashes``: axes on which its setting clashes (tangshi.setting.lexicon.clashes);
-- ``discriminator``: P(real) of a logistic regression on the five, fitted on ``--train`` real train
-  poems against as many poems the poet writes at the defaults on their titles (seed ``--seed``).
+- ``discriminator``: P(real) of a logistic regression on them, fitted on ``--train`` real train
+  poems against as many poems the poet writes at the defaults on their titles (seed ``--seed``)
+  (fitted on the six above).
 
 Printed: each stand-in's Spearman correlation with the readers' means over all read poems and over
 the generated ones alone (the case that matters: ranking two settings' poems) — also with each
@@ -40,7 +43,7 @@ from tangshi.request import WriteRequest
 from tangshi.setting.lexicon import clashes
 
 BLIND = Path(__file__).resolve().parent.parent / "docs" / "results" / "blind"
-FEATURES = ("judge", "pmi", "rare", "repeats", "clashes")
+FEATURES = ("judge", "pmi", "rare", "pairs", "repeats", "clashes")
 FULL = {"五绝": "五言绝句", "七绝": "七言绝句", "五律": "五言律诗", "七律": "七言律诗"}
 
 
@@ -64,8 +67,14 @@ def read_poems() -> list[dict]:
     return out
 
 
-def features(poems: list[dict], poet: Poet, judge: Judge, df, ) -> np.ndarray:
-    """(N, 5): the stand-ins of :data:`FEATURES` for poems with ``lines``, ``title`` and ``form``."""
+def neighbours(line: str) -> list[tuple[str, str]]:
+    """The neighbouring two-character words of a line: (1–2, 3–4), and (3–4, 5–6) in a 七言 line."""
+    spans = [(0, 2), (2, 4)] + ([(4, 6)] if len(line) == 7 else [])
+    return [(line[a:b], line[c:d]) for (a, b), (c, d) in zip(spans, spans[1:])]
+
+
+def features(poems: list[dict], poet: Poet, judge: Judge, df, seen: set) -> np.ndarray:
+    """(N, 6): the stand-ins of :data:`FEATURES` for poems with ``lines``, ``title`` and ``form``."""
     lines = [p["lines"] for p in poems]
     judged = judge.score(lines)
     pmi = np.zeros(len(poems))
@@ -74,7 +83,8 @@ def features(poems: list[dict], poet: Poet, judge: Judge, df, ) -> np.ndarray:
         if idx:
             pmi[idx] = title_pmi(poet.model, poet.vocab, [lines[i] for i in idx], [poems[i]["title"] for i in idx], form)
     rare = [np.mean([df.get(w, 0) < 2 for line in p for w in words(line)] or [0.0]) for p in lines]
-    return np.column_stack([judged, pmi, rare, [metrics.repeats(p) for p in lines],
+    pairs = [np.mean([pair not in seen for line in p for pair in neighbours(line)] or [0.0]) for p in lines]
+    return np.column_stack([judged, pmi, rare, pairs, [metrics.repeats(p) for p in lines],
                             [len(clashes(q["title"], q["lines"])) for q in poems]]).astype(float)
 
 
@@ -110,6 +120,7 @@ def main() -> None:
     ds = load_dataset()
     train = ds.split("train")
     df, _ = document_frequency(p.lines for p in train)
+    seen = {pair for p in train for line in p.lines for pair in neighbours(line)}
     read = read_poems()
     fit_poems = []
     for form in REGULATED:
@@ -120,10 +131,10 @@ def main() -> None:
             gen = poet.write_batch(reqs, seed=args.seed)
         fit_poems += [{"form": form, "title": p.title, "lines": list(p.lines), "kind": "real"} for p in real]
         fit_poems += [{"form": form, "title": r.title or "", "lines": g[0].lines, "kind": "gen"} for r, g in zip(reqs, gen)]
-    x_fit = features(fit_poems, poet, judge, df)
+    x_fit = features(fit_poems, poet, judge, df, seen)
     mu, sd = x_fit.mean(0), x_fit.std(0) + 1e-9
     w = fit_logistic((x_fit - mu) / sd, np.array([p["kind"] == "real" for p in fit_poems], dtype=float))
-    x = features(read, poet, judge, df)
+    x = features(read, poet, judge, df, seen)
     p_real = 1 / (1 + np.exp(-np.column_stack([(x - mu) / sd, np.ones(len(x))]) @ w))
     readers = np.array([p["readers"] for p in read])
     real = np.array([p["kind"] == "real" for p in read])
@@ -134,7 +145,7 @@ def main() -> None:
     out: dict = {"read_poems": len(read), "generated": int(gen.sum()), "real": int(real.sum()),
                  "packets": sorted({p["packet"] for p in read}), "fit_poems": len(fit_poems),
                  "weights": dict(zip([*FEATURES, "bias"], np.round(w, 3).tolist())), "stand_ins": {}}
-    sign = {"judge": -1, "pmi": 1, "rare": 1, "repeats": -1, "clashes": -1}  # the direction "better" points
+    sign = {"judge": -1, "pmi": 1, "rare": 1, "pairs": -1, "repeats": -1, "clashes": -1}  # the direction "better" points
     for name, col in [*((f, sign[f] * x[:, k]) for k, f in enumerate(FEATURES)), ("discriminator", p_real)]:
         out["stand_ins"][name] = {"spearman_all": round(spearman(col, readers), 3),
                                   "spearman_generated": round(spearman(col[gen], readers[gen]), 3),
