@@ -81,6 +81,8 @@ def test_seed_and_script(client):
     ("temperature", "hot"), ("top_k", -1), ("top_p", 0), ("top_p", 1.5), ("beam", -1), ("beam", 17), ("n", 0),
     ("n", 17), ("seed", -1), ("seed", 2**64), ("repeat_penalty", -1), ("repeat_penalty", 11),
     ("guidance", -0.5), ("guidance", 6), ("candidates", 0), ("candidates", 33), ("script", "cyrillic"), ("colour", "red"),
+    ("setting_strength", -1), ("setting_strength", 11), ("line_samples", 0), ("line_samples", 9),
+    ("judge_weight", -1), ("keywords", "春" * 21), ("plan", "maybe"),
     ("mood", "乐"), ("mood", 3), ("dynasty", "元"),
 ])
 def test_bad_field_is_422_naming_it(client, field, value):
@@ -94,6 +96,8 @@ def test_bad_field_is_422_naming_it(client, field, value):
 @pytest.mark.parametrize("body, needle", [
     ({"acrostic": "春山花月", "form": "七律"}, "acrostic: acrostic '春山花月' has 4 characters; a 七言律诗 has 8 lines"),
     ({"n": 3, "beam": 2}, "n: n=3 asks for more poems than beam=2 keeps"),
+    ({"beam": 4, "line_samples": 2}, "line_samples: line_samples=2 searches over sampled lines; beam search (beam > 0)"
+                                     " does not sample: choose one"),
 ])
 def test_bad_combination_is_422(client, body, needle):
     res = client.post("/api/poems", json=body)
@@ -109,6 +113,9 @@ def test_bad_combination_is_422(client, body, needle):
     ("dynasty", "宋", "trained on 唐 poems only"),
     ("mood", "乐", "unknown mood '乐'"),
     ("mood", "喜", "trained without moods"),
+    ("keywords", "春 夏 秋 冬 雪", "5 keywords; a plan has 4"),
+    ("keywords", "明月光", "one or two Chinese characters"),
+    ("keywords", "𠀀", "𠀀"),
 ])
 def test_input_error_is_422_naming_the_value(client, field, value, needle):
     res = client.post("/api/poems", json={"form": "五绝", field: value})
