@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The second poet's training run, prepared for a lent GPU (one command, time-boxed): Tang + Song
-# verse with the dynasty as a condition and the rule-aware inputs, then the shipped format.
+# verse with the dynasty as a condition, the rule-aware inputs and the plan (each line's keyword,
+# tangshi.plan; --no-plans to leave it out), then the shipped format.
 #
 #   TANGSHI_HOME=<dir with a `tangshi corpus build --song` data set> OUT=<results dir> \
-#     scripts/gpu_train.sh [--steps N] [--emb E] [--hidden H] [--layers L] [--batch-size B] [--lr LR] [--device cuda]
+#     scripts/gpu_train.sh [--steps N] [--emb E] [--hidden H] [--layers L] [--batch-size B] [--lr LR] [--device cuda] [--no-plans]
 #
 # The data set (dataset.json.gz, 34 MB, and vocab.json) travels with the command; the raw corpus
 # does not. Try it first on the CPU at a toy size (tests/train/test_gpu_script.py does):
@@ -12,9 +13,10 @@
 set -euo pipefail
 # lr 2e-3 at batch 256: the GPU recipe that was measured (the trainer's CPU default, 4e-3 at batch
 # 32, was chosen for one CPU thread and is untested at batch 256)
-steps=8000 emb=256 hidden=512 layers=2 batch=256 device=cuda lr=2e-3
+steps=8000 emb=256 hidden=512 layers=2 batch=256 device=cuda lr=2e-3 plans=--plans
 while [ $# -gt 0 ]; do
   case "$1" in
+    --no-plans) plans=--no-plans; shift; continue ;;
     --steps) steps=$2 ;; --emb) emb=$2 ;; --hidden) hidden=$2 ;; --layers) layers=$2 ;;
     --batch-size) batch=$2 ;; --device) device=$2 ;; --lr) lr=$2 ;;
     *) echo "gpu_train.sh: unknown option $1" >&2; exit 2 ;;
@@ -38,7 +40,7 @@ if ds.meta.get("dynasties") != ["唐", "宋"]:
 PY
 run=$out/run
 start=$(date +%s)
-python3 -m tangshi.cli train --device "$device" --rule-inputs --batch-size "$batch" --lr "$lr" --steps "$steps" \
+python3 -m tangshi.cli train --device "$device" --rule-inputs "$plans" --batch-size "$batch" --lr "$lr" --steps "$steps" \
   --emb "$emb" --hidden "$hidden" --layers "$layers" --warmup $(( steps / 20 + 1 )) \
   --eval-every $(( steps / 10 > 0 ? steps / 10 : 1 )) --log-every 50 --out "$run" 2>&1 | grep -v '%|' | tail -20 \
   | tee "$out/train.log"

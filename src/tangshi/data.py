@@ -47,6 +47,7 @@ class Encoded:
     dynasties: list[int] | None = None  # ids in tangshi.corpus.clean.DYNASTIES (0 = 唐); None: not fed
     slots: list[list[tuple[int, int, int, int]]] | None = None  # per target (tangshi.masks.slots); None: not fed
     moods: list[int] | None = None  # the tagger's mood id per poem (0 = none, tangshi.mood); None: not fed
+    plans: list[list[tuple[int, int]]] | None = None  # per target, its line's keyword ids (tangshi.plan); None: not fed
 
     def __len__(self) -> int:
         return len(self.bodies)
@@ -57,10 +58,11 @@ class Encoded:
 
 
 def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int, dynasties: bool = False,
-                 slots: bool = False, moods: bool = False) -> Encoded:
-    """Encode poems (title, body, form [, dynasty] [, slots] [, mood]) with ``vocab``; bodies longer
-    than ``max_len`` are cut. ``slots``: the rule-aware inputs, from the checker's reading of each
-    poem (about 1.5 ms a regulated poem); ``moods``: the tagger's label of each poem's lines."""
+                 slots: bool = False, moods: bool = False, plans: bool = False) -> Encoded:
+    """Encode poems (title, body, form [, dynasty] [, slots] [, mood] [, plan]) with ``vocab``; bodies
+    longer than ``max_len`` are cut. ``slots``: the rule-aware inputs, from the checker's reading of
+    each poem (about 1.5 ms a regulated poem); ``moods``: the tagger's label of each poem's lines;
+    ``plans``: each poem's plan, the keywords of its lines (:func:`poem_plan`)."""
     bodies = [(vocab.encode(p.body) + [vocab.eos])[:max_len] for p in poems]
     mood_ids = None
     if moods:
@@ -68,10 +70,46 @@ def encode_poems(poems: list[CorpusPoem], vocab: Vocab, max_len: int, dynasties:
         from tangshi.mood.tagger import mood_of
 
         mood_ids = [mood_id(mood_of(p.body)) for p in poems]
+    plan_ids = None
+    if plans:
+        from tangshi.plan.keywords import document_frequency
+
+        df, n = document_frequency(p.lines for p in poems)
+        plan_ids = [plan_targets(poem_plan(p.lines, df, n), p.lines, len(b), vocab) for p, b in zip(poems, bodies)]
     return Encoded([encode_title(p.title, vocab) for p in poems], bodies, [form_id(p.form) for p in poems],
                    [dynasty_id(p.dynasty) for p in poems] if dynasties else None,
                    [poem_slots(*of_poem(p.form, p.lines), len(b)) for p, b in zip(poems, bodies)] if slots else None,
-                   mood_ids)
+                   mood_ids, plan_ids)
+
+
+def poem_plan(lines, df, n_poems: int) -> list[str | None]:
+    """A real poem's plan (tangshi.plan): per slot, the first keyword of its lines
+    (:func:`tangshi.plan.keywords.poem_keywords`, df over the poems encoded together); [] for a poem
+    whose line count is not a multiple of the slots (no regulated shape)."""
+    from tangshi.plan import SLOTS, slot_lines
+    from tangshi.plan.keywords import poem_keywords
+
+    if not lines or len(lines) % SLOTS:
+        return []
+    kws = poem_keywords(lines, df, n_poems)
+    return [next((kws[i] for i in span if kws[i]), None) for span in slot_lines(len(lines))]
+
+
+def plan_targets(plan: list[str | None], lines, n_targets: int, vocab: Vocab) -> list[tuple[int, int]]:
+    """Per target of a body (each line's characters and its punctuation, then the end), the keyword
+    ids of its line's slot ((0, 0): none)."""
+    from tangshi.plan import slot_lines
+
+    if not plan:
+        return [(0, 0)] * n_targets
+    slot_of = {line: k for k, span in enumerate(slot_lines(len(lines))) for line in span}
+    out: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        w = plan[slot_of[i]]
+        ids = (0, 0) if w is None else tuple((vocab.encode(w) + [0, 0])[:2])
+        out += [ids] * (len(line) + 1)
+    out = out[:n_targets]
+    return out + [(0, 0)] * (n_targets - len(out))
 
 
 def dynasty_id(dynasty: str) -> int:
@@ -111,9 +149,10 @@ def _drops(n: int, rate: float, generator: torch.Generator | None) -> torch.Tens
 
 
 def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
-            generator: torch.Generator | None = None, mood_drop: float = 0.0) -> Batch:
-    """Pad one batch; drop titles with probability ``title_drop`` and moods with ``mood_drop``
-    (using ``generator``: titles first, then moods, so a run without moods draws the same titles)."""
+            generator: torch.Generator | None = None, mood_drop: float = 0.0, plan_drop: float = 0.0) -> Batch:
+    """Pad one batch; drop titles with probability ``title_drop``, moods with ``mood_drop`` and plans
+    with ``plan_drop`` (using ``generator``: titles first, then moods, then plans, so a run without
+    moods or plans draws the same titles)."""
     drop = _drops(len(idx), title_drop, generator)
     titles = [[bos] if d else data.titles[i] for i, d in zip(idx, drop.tolist())]
     bodies = [data.bodies[i] for i in idx]
@@ -130,4 +169,10 @@ def collate(data: Encoded, idx: list[int], bos: int, title_drop: float = 0.0,
     if data.moods is not None:
         kept = torch.tensor([data.moods[i] for i in idx], dtype=torch.long)  # (B,)
         moods = kept.masked_fill(_drops(len(idx), mood_drop, generator), 0)
-    return Batch(_pad(titles, 0), forms, inputs, targets, dynasties, slots, moods)
+    plans = None
+    if data.plans is not None:
+        plans = torch.zeros(*inputs.shape, 2, dtype=torch.long)  # (B, T, 2): padding reads no keyword
+        for k, i in enumerate(idx):
+            plans[k, : len(data.plans[i])] = torch.tensor(data.plans[i], dtype=torch.long)
+        plans[_drops(len(idx), plan_drop, generator)] = 0  # a poem without a plan, as when none is asked
+    return Batch(_pad(titles, 0), forms, inputs, targets, dynasties, slots, moods, plans)

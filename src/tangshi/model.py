@@ -57,6 +57,8 @@ class ModelConfig:
     n_moods: int = 0
     # rule-aware inputs (tangshi.masks.slots): each step also reads what the next character must be
     rule_inputs: bool = False
+    # the plan as an input (tangshi.plan): each step also reads its line's keyword; False for every earlier checkpoint
+    plan_inputs: bool = False
     cell: str = "lstm"
     emb: int = 256
     hidden: int = 512
@@ -77,7 +79,7 @@ class ModelConfig:
         for name, (lo, hi) in SIZES.items():
             require_in(name, getattr(self, name), lo, hi)
         require_in("dropout", self.dropout, 0.0, 0.95, integer=False)
-        for name in ("scale_inputs", "rule_inputs"):
+        for name in ("scale_inputs", "rule_inputs", "plan_inputs"):
             if not isinstance(getattr(self, name), bool):
                 raise InputError(f"{name} must be true or false, got {getattr(self, name)!r}")
 
@@ -105,11 +107,12 @@ class Batch:
     dynasties: Tensor | None = None  # (B,) dynasty ids (0 = 唐), for a model with n_dynasties
     slots: Tensor | None = None  # (B, T, 4) what each target must be (tangshi.masks.slots), for rule_inputs
     moods: Tensor | None = None  # (B,) mood ids (0 = none, tangshi.mood), for a model with n_moods
+    plans: Tensor | None = None  # (B, T, 2) each target's line keyword (0 = none, tangshi.plan), for plan_inputs
 
     def to(self, device: torch.device) -> "Batch":
         return Batch(*(None if t is None else t.to(device, non_blocking=True)
                        for t in (self.titles, self.forms, self.inputs, self.targets, self.dynasties, self.slots,
-                                 self.moods)))
+                                 self.moods, self.plans)))
 
 
 class Encoder(nn.Module):
@@ -150,6 +153,8 @@ class PoemModel(nn.Module):
         # one table per slot id (tone, position, line, rhyme group), summed: SongNet's format symbols
         self.slot_embed = nn.ModuleList(nn.Embedding(n, cfg.emb) for n in SLOT_SIZES.values()) \
             if cfg.rule_inputs else None
+        # the plan: a keyword's characters (as inputs, E[y]·s) averaged, then P (emb × emb; zero-started by a warm start)
+        self.plan_proj = nn.Linear(cfg.emb, cfg.emb, bias=False) if cfg.plan_inputs else None
         self.encoder = Encoder(cfg, self.embed)
         self.init_h = nn.Linear(2 * cfg.enc_hidden, cfg.layers * cfg.hidden)
         # dropout between stacked layers; one layer has none to give (and torch would warn of it)
@@ -212,17 +217,31 @@ class PoemModel(nn.Module):
             slots = torch.zeros(*shape, len(self.slot_embed), dtype=torch.long, device=self.embed.weight.device)
         return sum(table(slots[..., k]) for k, table in enumerate(self.slot_embed))
 
+    def plan_vectors(self, plans: Tensor | None) -> Tensor | float:
+        """plans (..., 2) keyword ids (0 = none) -> (..., emb): P · mean of the keyword's E[y]·s; 0
+        without plan inputs or without a plan (a step whose line has no keyword reads 0 too)."""
+        if self.plan_proj is None or plans is None:
+            return 0.0
+        present = (plans > 0).unsqueeze(-1)  # (..., 2, 1)
+        chars = self.embed(plans) * self.in_scale * present  # (..., 2, emb)
+        mean = chars.sum(-2) / present.sum(-2).clamp(min=1)  # (..., emb)
+        return self.plan_proj(mean)
+
     def embed_inputs(self, ids: Tensor, forms: Tensor, dynasties: Tensor | None = None,
-                     slots: Tensor | None = None, moods: Tensor | None = None) -> Tensor:
-        """ids (B, T), forms (B,) [, slots (B, T, 4)] -> x (B, T, emb): character (scaled), the
-        condition, and what each next character must be (rule inputs)."""
+                     slots: Tensor | None = None, moods: Tensor | None = None, plans: Tensor | None = None) -> Tensor:
+        """ids (B, T), forms (B,) [, slots (B, T, 4)] [, plans (B, T, 2)] -> x (B, T, emb): character
+        (scaled), the condition, what each next character must be (rule inputs), its line's keyword."""
         x = self.embed(ids) * self.in_scale + self.condition(forms, dynasties, moods).unsqueeze(1)
-        return self.drop(x + self.slot_vectors(slots, tuple(ids.shape)))
+        x = x + self.slot_vectors(slots, tuple(ids.shape))
+        if self.plan_proj is not None and plans is not None:
+            x = x + self.plan_vectors(plans)
+        return self.drop(x)
 
     def scores(self, batch: Batch) -> Tensor:
         """Teacher-forced o(t) = V h'(t) + c at every step, (B, T, V)."""
         keys, states, mask, state = self.encode(batch.titles)
-        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods), state)
+        h, _ = self.decoder(self.embed_inputs(batch.inputs, batch.forms, batch.dynasties, batch.slots, batch.moods,
+                                              batch.plans), state)
         return self.logits(self.drop(h), keys, states, mask)  # (B, T, V)
 
     def forward(self, batch: Batch, masks: "SlotMask | None" = None, weight: float = 0.0) -> tuple[Tensor, Tensor]:
@@ -249,13 +268,15 @@ class PoemModel(nn.Module):
 
     def step(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
              mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None,
-             slots: Tensor | None = None, moods: Tensor | None = None) -> tuple[Tensor | None, object]:
+             slots: Tensor | None = None, moods: Tensor | None = None,
+             plans: Tensor | None = None) -> tuple[Tensor | None, object]:
         """One generation step: the previous tokens (B,) -> logits o(t) (B, V) and the new state.
 
         Deployed, the model's own previous output is fed back in (no teacher forcing).
         With ``want_logits=False`` only the state advances (the next token is already known).
         """
-        x = self.embed_inputs(tokens[:, None], forms, dynasties, None if slots is None else slots[:, None], moods)[:, 0]
+        x = self.embed_inputs(tokens[:, None], forms, dynasties, None if slots is None else slots[:, None], moods,
+                              None if plans is None else plans[:, None])[:, 0]
         h, state = self.decoder.step(x, state)  # (B, H)
         if not want_logits:
             return None, state

@@ -44,7 +44,7 @@ INT_RANGES = {"steps": (1, 10**9), "batch_size": (1, 65_536), "warmup": (0, 10**
               "eval_every": (1, 10**9), "log_every": (1, 10**9), "keep_last": (1, 1000),
               "bad_step_limit": (1, 1000), "max_recoveries": (0, 1000), "seed": (0, 2**63 - 1)}
 FLOAT_RANGES = {"min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "clip": (0.0, 1e12),
-                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0), "new_lr_scale": (0.0, 1000.0),
+                "title_drop": (0.0, 1.0), "mood_drop": (0.0, 1.0), "plan_drop": (0.0, 1.0), "new_lr_scale": (0.0, 1000.0),
                 "rule_mass_weight": (0.0, 10.0)}
 
 
@@ -68,6 +68,7 @@ class TrainConfig:
     clip: float = 1.0             # max global grad norm; 0 disables clipping
     title_drop: float = 0.25
     mood_drop: float = 0.25       # share of the tagged poems trained with mood "none"
+    plan_drop: float = 0.3        # share of the poems trained without their plan (a model with plan inputs)
     # λ of the rule-mass term −λ Σ_t log m(t) (tangshi.masks.slotmask), for a model with rule inputs: the
     # probability m(t) its distribution puts on what the slot allows; 0 turns it off
     rule_mass_weight: float = 0.0
@@ -302,7 +303,8 @@ class Trainer:
         """Forward, backward, clip, guard, update on one global batch (this rank's shard)."""
         cfg, c = self.cfg, self.c
         g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + c.step)  # title dropout, resumable
-        batch = collate(self.train_data, idx[self.rank::self.world], self.vocab.bos, cfg.title_drop, g, cfg.mood_drop)
+        batch = collate(self.train_data, idx[self.rank::self.world], self.vocab.bos, cfg.title_drop, g, cfg.mood_drop,
+                        cfg.plan_drop)
         batch = batch.to(self.device)
         self.net.train()
         with self._autocast():
@@ -436,7 +438,7 @@ class Trainer:
                       "lr": r["lr"], "chars_per_s": rate})
 
 
-ZERO_STARTED = ("dynasty_embed", "mood_embed", "slot_embed")  # conditions a warm start may add
+ZERO_STARTED = ("dynasty_embed", "mood_embed", "slot_embed", "plan_proj")  # conditions a warm start may add
 
 
 def new_tables(model: PoemModel, path: Path) -> set[str]:
@@ -445,7 +447,8 @@ def new_tables(model: PoemModel, path: Path) -> set[str]:
     from tangshi.model import ModelConfig
 
     old = ModelConfig.from_dict(checkpoint.read_header(path).get("model", {}))
-    lacks = {"dynasty_embed": not old.n_dynasties, "mood_embed": not old.n_moods, "slot_embed": not old.rule_inputs}
+    lacks = {"dynasty_embed": not old.n_dynasties, "mood_embed": not old.n_moods, "slot_embed": not old.rule_inputs,
+             "plan_proj": not old.plan_inputs}
     return {n for n, _ in model.named_parameters() if lacks.get(n.split(".")[0], False)}
 
 
@@ -456,7 +459,7 @@ def warm_start(model: PoemModel, vocab: Vocab, path: Path) -> dict:
     Every tensor of the same name and shape is copied; the character rows of the embedding (which
     is also the output layer) and of the output bias are copied by character, so a larger
     vocabulary (全宋诗 adds characters) keeps every row it shares. The conditions the old model
-    lacks (dynasty, mood, rule inputs: :data:`ZERO_STARTED`) start at zero, so that the run begins
+    lacks (dynasty, mood, rule inputs, plan: :data:`ZERO_STARTED`) start at zero, so that the run begins
     exactly as the old model, for the default dynasty and no mood. Anything else that does not fit
     is an error: the cell, the sizes and the layers must match.
     """

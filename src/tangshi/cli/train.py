@@ -32,6 +32,7 @@ HELP = {
     "clip": "clip gradients to this global norm; 0 turns clipping off",
     "title_drop": "probability of training a poem with an empty title",
     "mood_drop": "probability of training a tagged poem with mood 'none'",
+    "plan_drop": "probability of training a poem without its plan (with --plans)",
     "rule_mass_weight": "weight λ of −λ·log(probability on what the rules allow) per character, for a"
                         " model with rule inputs; 0 turns it off",
     "max_len": "cut poems longer than this many tokens",
@@ -50,7 +51,7 @@ HELP = {
     "init_from": "start from this checkpoint's weights (characters matched by character; new conditions"
                  " start at zero); the same cell and sizes",
 }
-SKIP = {"vocab_size", "n_forms", "n_dynasties", "n_moods", "scale_inputs", "rule_inputs"}  # the data set's, or own flags
+SKIP = {"vocab_size", "n_forms", "n_dynasties", "n_moods", "scale_inputs", "rule_inputs", "plan_inputs"}  # the data set's, or own flags
 
 
 def _add_fields(parser: argparse.ArgumentParser, cls: type) -> None:
@@ -124,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     ds = load_dataset()
     several = len(ds.meta.get("dynasties", ["唐"])) > 1  # built with --song: the dynasty is a condition
     mcfg = _override(ModelConfig, args, vocab_size=len(ds.vocab), n_dynasties=len(DYNASTIES) if several else 0,
-                     rule_inputs=bool(args.rule_inputs), n_moods=1 + len(MOODS) if args.moods else 0)
+                     rule_inputs=bool(args.rule_inputs), n_moods=1 + len(MOODS) if args.moods else 0,
+                     plan_inputs=bool(args.plans))
     _setup_distributed()
     torch.manual_seed(tcfg.seed)
     rules = mcfg.rule_inputs  # the checker reads every poem once for its pattern and group (~1.5 ms each)
@@ -132,10 +134,11 @@ def run(args: argparse.Namespace) -> int:
     tcfg.check_model(rules)  # before the data are read
     if tcfg.init_from and not Path(tcfg.init_from).is_dir():
         raise InputError(f"--init-from {tcfg.init_from}: no such checkpoint directory", field="init_from")
+    plans = mcfg.plan_inputs  # each poem's line keywords (tangshi.plan.keywords)
     train = encode_poems(ds.split("train")[: 512 if args.dry_run else None], ds.vocab, tcfg.max_len,
-                         dynasties=several, slots=rules, moods=moods)
+                         dynasties=several, slots=rules, moods=moods, plans=plans)
     valid = encode_poems(ds.split("valid")[: 64 if args.dry_run else None], ds.vocab, tcfg.max_len,
-                         dynasties=several, slots=rules, moods=moods)
+                         dynasties=several, slots=rules, moods=moods, plans=plans)
     trainer = Trainer(PoemModel(mcfg), ds.vocab, train, valid, tcfg, log=console)
     if trainer.rank == 0:
         print(f"{mcfg.cell} poet, {trainer.model.num_parameters():,} parameters; {len(train):,} train poems"
@@ -161,6 +164,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                             " (tangshi.masks.slots; default: on — it wins at equal compute, BENCHMARKS.md)")
     model.add_argument("--moods", action=argparse.BooleanOptionalAction, default=True,
                        help="feed each poem's mood, as the tagger reads it (tangshi.mood; default: on)")
+    model.add_argument("--plans", action=argparse.BooleanOptionalAction, default=False,
+                       help="feed each step its line's keyword, the poem's plan (tangshi.plan; default: off)")
     _add_fields(p.add_argument_group("training"), TrainConfig)
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--dry-run", action="store_true",

@@ -160,7 +160,7 @@ class _Run:
 
     def predict(self, step: Step) -> torch.Tensor:
         """Run the model one step: (1|2, B, V) log-probabilities; ``step.logp`` the guided (B, V)."""
-        logits, self.state = self._model(self.tokens, self._slots(step.line, step.pos))
+        logits, self.state = self._model(self.tokens, self._slots(step.line, step.pos), line=step.line)
         logp = torch.log_softmax(logits.float(), dim=-1).view(-1, self.B, logits.shape[-1])  # (1|2, B, V)
         step.logp = _guide(logp, self.cfg.guidance)  # (B, V)
         return logp
@@ -228,7 +228,7 @@ class _Run:
     def end_line(self, line: int) -> None:
         """Feed the line's punctuation (by construction; its probability is not scored)."""
         if line + 1 < self.form.n_lines:
-            _, self.state = self._model(self.tokens, self._slots(line, None), want_logits=False)
+            _, self.state = self._model(self.tokens, self._slots(line, None), want_logits=False, line=line)
             self.tokens = torch.full((self.B,), self.dec.period if line % 2 else self.dec.comma, dtype=torch.long)
 
     def candidates(self, lines: int | None = None) -> list[Candidate]:
@@ -242,9 +242,25 @@ class _Run:
                           tuple(None if w is None else self.dec.vocab.decode(list(w)) for w in self.plans[b]))
                 for b in range(self.B)]
 
-    def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True):
+    def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True, line: int = 0):
         return self.dec.step(tokens.repeat(self.copies), self.forms, self.state, self.keys, self.states, self.mask,
-                             want_logits=want_logits, dynasties=self.dynasties, slots=slots, moods=self.moods)
+                             want_logits=want_logits, dynasties=self.dynasties, slots=slots, moods=self.moods,
+                             plans=self._plan_inputs(line))
+
+    def _plan_inputs(self, line: int) -> torch.Tensor | None:
+        """(R, 2) the keyword of each row's slot of ``line``, for a model with plan inputs; the empty-title
+        rows read none (as they read no mood: guidance steers by both). None: no model input, no plan."""
+        if not self.dec.model.cfg.plan_inputs or not any(self.plans):
+            return None
+        from tangshi.plan import slot_lines
+
+        slot = next(k for k, span in enumerate(slot_lines(self.form.n_lines)) if line in span)
+        out = torch.zeros(len(self.forms), 2, dtype=torch.long)  # (R, 2)
+        for b, plan in enumerate(self.plans):
+            word = plan[slot] if slot < len(plan) else None
+            if word is not None:
+                out[b, : len(word)] = torch.tensor(word[:2])
+        return out
 
     def _slots(self, line: int, pos: int | None) -> torch.Tensor | None:
         """(R, 4) what each row's next target must be (tangshi.masks.slots), for a model with rule inputs:

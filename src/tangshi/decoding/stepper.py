@@ -82,11 +82,14 @@ class Stepper:
     @torch.inference_mode()
     def __call__(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
                  mask: Tensor, want_logits: bool = True, dynasties: Tensor | None = None,
-                 slots: Tensor | None = None, moods: Tensor | None = None) -> tuple[Tensor | None, object]:
+                 slots: Tensor | None = None, moods: Tensor | None = None,
+                 plans: Tensor | None = None) -> tuple[Tensor | None, object]:
         """The previous tokens (B,) -> logits o(t) (B, V) and the new state (as ``PoemModel.step``)."""
         m = self.model
         x = F.embedding(tokens, m.embed.weight) * m.in_scale + m.condition(forms, dynasties, moods)  # (B, emb)
         x = x + m.slot_vectors(slots, tuple(tokens.shape))  # what the next character must be (rule inputs)
+        if m.plan_proj is not None and plans is not None:
+            x = x + m.plan_vectors(plans)  # its line's keyword (plan inputs)
         lstm = isinstance(state, tuple)
         new_h, new_c = [], []
         for k, (U, W) in enumerate(self.layers):

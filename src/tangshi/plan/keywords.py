@@ -5,7 +5,7 @@ A regulated line reads in words of two characters and a closing one or two: 五�
 (:func:`words`): characters 1–2, 3–4 and 4–5 of a 五言 line; 1–2, 3–4, 5–6 and 6–7 of a 七言 one.
 Over the corpus, a word's document frequency df is the number of poems it stands in, and its
 weight in a line is tf · log(N / df); the keyword is the heaviest word that at least
-:data:`MIN_DF` poems use (a word no one else uses is a slip of segmentation, not a keyword), the
+:data:`MIN_DF` poems use (:func:`min_df`: fewer in a corpus of under 20,000 poems) (a word no one else uses is a slip of segmentation, not a keyword), the
 first in the line on a tie. Counting words of two characters only keeps keywords things and
 scenes (明月 故人 秋風 長安), not particles.
 """
@@ -34,12 +34,18 @@ def document_frequency(poems: Iterable[Sequence[str]]) -> tuple[Counter, int]:
     return df, n
 
 
+def min_df(n_poems: int) -> int:
+    """:data:`MIN_DF`, or for a smaller corpus one poem in a thousand, at least 2."""
+    return min(MIN_DF, max(2, n_poems // 1000))
+
+
 def keyword(line: str, df: Counter, n_poems: int, poem_tf: Counter | None = None) -> str | None:
     """The line's keyword (see the module docstring), or None when no word of it is common enough."""
     best, weight = None, 0.0
+    least = min_df(n_poems)
     for w in words(line):
         d = df.get(w, 0)
-        if d < MIN_DF:
+        if d < least:
             continue
         tf = poem_tf[w] if poem_tf is not None else 1
         score = tf * math.log(n_poems / d)
