@@ -50,7 +50,10 @@ def test_unclipped_step_throws_the_weights_away_clipping_does_not(clipping: dict
 
 
 def test_clipped_training_ends_with_the_lower_loss(clipping: dict) -> None:
-    tail = {k: sum(r["loss"][-10:]) / 10 for k, r in clipping.items()}
+    """Over three seeds: one run of this chaotic little net moves with the CPU's float sums (seed 0
+    ends at 0.53 on AVX-512's kernels, 0.88 on AVX2's), the mean of three does not (0.32, 0.35)."""
+    runs = [clipping] + [gradients.clipping_run(gradients.ClipConfig(), seed=s)["runs"] for s in (1, 2)]
+    tail = {k: sum(sum(r[k]["loss"][-10:]) / 10 for r in runs) / len(runs) for k in ("clip", "no_clip")}
     assert tail["clip"] < 0.5 * tail["no_clip"]  # a margin the figure shows (0.35 against 1.5)
     assert tail["clip"] < 0.3 * math.log(10)  # far below chance (2.30): it learns
 
