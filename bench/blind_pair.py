@@ -3,7 +3,8 @@
 A blind reading compares two settings in one packet, titles interleaved: setting A writes the titles
 of even index, setting B those of odd index, one poem each at the defaults with ``seed = index`` (fixed
 in advance, nothing dropped or picked). A setting is a commit of this repository (``--a-commit``,
-checked out beside the tree) or this tree (``HEAD`` as it stands), plus ``tangshi write`` flags.
+checked out beside the tree) or this tree (``HEAD`` as it stands), plus ``tangshi write`` flags, and
+a poet (``--a-model``/``--b-model``: a checkpoint directory; default the shipped one).
 
     python bench/blind_pair.py write --titles titles.jsonl --a-commit 0ecc5af --out gen.jsonl
     (build the packet from gen.jsonl, have two readers score it)
@@ -32,7 +33,7 @@ import json, sys, warnings
 from tangshi.poet import Poet
 
 job = json.loads(sys.argv[1])
-poet = Poet.load()
+poet = Poet.load(job.get("model"))
 for k, t in job["titles"]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -42,11 +43,13 @@ for k, t in job["titles"]:
 """
 
 
-def write_setting(titles: list[tuple[int, dict]], fields: dict, tree: Path | None) -> list[dict]:
+def write_setting(titles: list[tuple[int, dict]], fields: dict, tree: Path | None,
+                  model: str | None = None) -> list[dict]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     if tree is not None:
         env["PYTHONPATH"] = str(tree / "src")
-    job = json.dumps({"titles": titles, "fields": fields}, ensure_ascii=False)
+    job = json.dumps({"titles": titles, "fields": fields, "model": model and str(Path(model).resolve())},
+                     ensure_ascii=False)
     done = subprocess.run([sys.executable, "-c", WRITE, job], env=env, capture_output=True, text=True,
                           cwd=tree or ROOT, check=True)
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -55,14 +58,15 @@ def write_setting(titles: list[tuple[int, dict]], fields: dict, tree: Path | Non
 def cmd_write(a: argparse.Namespace) -> None:
     titles = [json.loads(x) for x in Path(a.titles).read_text("utf-8").splitlines() if x.strip()]
     out = []
-    for name, commit, fields, parity in (("A", a.a_commit, a.a_fields, 0), ("B", a.b_commit, a.b_fields, 1)):
+    for name, commit, fields, model, parity in (("A", a.a_commit, a.a_fields, a.a_model, 0),
+                                                ("B", a.b_commit, a.b_fields, a.b_model, 1)):
         mine = [(k, t) for k, t in enumerate(titles) if k % 2 == parity]
         extra = json.loads(fields) if fields else {}
         if commit == "HEAD":
-            rows = write_setting(mine, extra, None)
+            rows = write_setting(mine, extra, None, model)
         else:
             with checkout(commit) as tree:
-                rows = write_setting(mine, extra, tree)
+                rows = write_setting(mine, extra, tree, model)
         out += [{**r, "setting": name} for r in rows]
     out.sort(key=lambda r: r["index"])
     Path(a.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), "utf-8")
@@ -105,6 +109,8 @@ def main() -> None:
     w.add_argument("--b-commit", default="HEAD", help="setting B's commit (HEAD: this tree)")
     w.add_argument("--a-fields", help="setting A's write fields as JSON, e.g. '{\"candidates\": 1}'")
     w.add_argument("--b-fields", help="setting B's write fields as JSON")
+    w.add_argument("--a-model", help="setting A's poet: a checkpoint directory (default: the shipped one)")
+    w.add_argument("--b-model", help="setting B's poet: a checkpoint directory (default: the shipped one)")
     w.add_argument("--out", required=True)
     s = sub.add_parser("split", help="the readers' scores by setting")
     s.add_argument("--packet", required=True)
