@@ -98,14 +98,13 @@ def poem_plan(lines, df, n_poems: int) -> list[str | None]:
 def plan_targets(plan: list[str | None], lines, n_targets: int, vocab: Vocab) -> list[tuple[int, int]]:
     """Per target of a body (each line's characters and its punctuation, then the end), the keyword
     ids of its line's slot ((0, 0): none)."""
-    from tangshi.plan import slot_lines
+    from tangshi.plan import slot_of
 
     if not plan:
         return [(0, 0)] * n_targets
-    slot_of = {line: k for k, span in enumerate(slot_lines(len(lines))) for line in span}
     out: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
-        w = plan[slot_of[i]]
+        w = plan[slot_of(i, len(lines))]
         ids = (0, 0) if w is None else tuple((vocab.encode(w) + [0, 0])[:2])
         out += [ids] * (len(line) + 1)
     out = out[:n_targets]

@@ -235,6 +235,7 @@ class Poet:
         A keyword the model cannot read, or whose tones fit no place in its lines, is one InputError."""
         import random
 
+        from tangshi.decoding.processors.plan import fits
         from tangshi.plan import slot_lines
         from tangshi.plan.planner import load as load_planner
         from tangshi.script import require_known
@@ -245,8 +246,9 @@ class Poet:
         words = [require_known(w, self.vocab, f"keyword {w!r}", "keywords") for w in given]
         spans = slot_lines(req.form_spec.n_lines)
         for k, w in enumerate(words):
-            if not any(self._fits(w, pat, spans[k]) for pat in rows):
-                lines = "–".join(str(i + 1) for i in (spans[k][0], spans[k][-1])) if len(spans[k]) > 1 else str(spans[k][0] + 1)
+            ids = [self.vocab.index[c] for c in w]
+            if not any(fits(ids, pat, spans[k], self.decoder.prosody) for pat in rows):
+                lines = "–".join(dict.fromkeys(str(i + 1) for i in (spans[k][0], spans[k][-1])))  # 1, or 1–2
                 raise InputError(f"the keyword 「{given[k]}」 cannot stand in line {lines} of a {req.form}: its tones fit"
                                  " no place the patterns leave for it there", field="keywords")
         planner = load_planner()
@@ -255,23 +257,6 @@ class Poet:
             return [planner.plan(title, words, known=known)] * len(rows)
         return [planner.plan(title, words, random.Random(f"{seed}:{k}") if seed is not None else random.Random(), known)
                 for k in range(len(rows))]
-
-    def _fits(self, word: str, pattern, lines: tuple[int, ...]) -> bool:
-        """Whether ``word`` (model script) can stand in one of ``lines`` of ``pattern`` at a word's start
-        (its last character before the line's last), by the tones its characters may take."""
-        from tangshi.decoding.processors.plan import STARTS
-
-        vp = self.decoder.prosody
-        n = pattern.form.n_chars
-        ok = {"P": vp.may_ping, "Z": vp.may_ze}
-        ids = [self.vocab.index[c] for c in word]
-        starts = STARTS[n] if len(word) == 2 else range(n - 1)
-        for line in lines:
-            template = pattern.lines[line].template
-            for p in starts:
-                if all(template[p + j] == "*" or bool(ok[template[p + j]][t]) for j, t in enumerate(ids)):
-                    return True
-        return False
 
     def _tokens(self, plans: list) -> list | None:
         """Plans as token ids per slot (None: an empty slot), for the decoder; None without plans."""
@@ -358,7 +343,7 @@ class Poet:
         are left out. With the rules off or given lines that break them, every candidate is kept.
         """
         from tangshi.decoding import rank_score
-        from tangshi.decoding.candidate import JUDGE_WEIGHT
+        from tangshi.decoding.candidate import JUDGE_WEIGHT, rank_key
         from tangshi.metrics import lines_apart
         from tangshi.prosody import check
         from tangshi.request import SCRIPTS
@@ -374,8 +359,8 @@ class Poet:
             cands = [dataclasses.replace(c, judge=j) for c, j in zip(cands, self.judge.score([c.lines for c in cands]))]
         ranks = [rank_score(c, weight) for c in cands]
         clashing = [clashes(job.title, c.lines) for c in cands]
-        last = [bool(c) and req.setting_strength != 0 for c in clashing]  # a clash ranks last (setting_strength 0: not)
-        order = sorted(range(len(cands)), key=lambda i: (last[i], -ranks[i])) if enough else range(len(cands))
+        order = sorted(range(len(cands)), key=lambda i: rank_key(ranks[i], clashing[i], req.setting_strength)) \
+            if enough else range(len(cands))
         out, apart = [], []
         for i in order:
             c = cands[i]
@@ -428,8 +413,9 @@ class Poet:
         after every one that does not); each poem returned differs from every better one in
         at least two lines, while there are candidates that do. Each returned poem carries its 对仗.
         """
-        last = job.req.setting_strength != 0  # a clash ranks last (setting_strength 0: not)
-        poems = sorted(poems, key=lambda p: (not p.check["ok"], last and bool(p.clashes), -p.rank))
+        from tangshi.decoding.candidate import rank_key
+
+        poems = sorted(poems, key=lambda p: (not p.check["ok"], *rank_key(p.rank, p.clashes, job.req.setting_strength)))
         poems = _apart(poems, job.req.n)
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
         broken = [e["message"] for e in poems[0].check["errors"]] if job.broken and poems else []

@@ -39,3 +39,10 @@ def rank_score(c: Candidate, judge_weight: float = JUDGE_WEIGHT) -> float:
     """
     judged = judge_weight * c.judge if c.judge is not None and judge_weight else 0.0
     return c.score + PMI_WEIGHT * (c.pmi or 0.0) - REPEAT_WEIGHT * c.repeats - judged
+
+
+def rank_key(rank: float, clashes: list, setting_strength: float | None) -> tuple[bool, float]:
+    """Sort key of a candidate, best first: one whose setting clashes (tangshi.setting) after every one
+    that does not — unless the request turned the setting off (``setting_strength`` 0) — then by
+    ``rank`` (:func:`rank_score`), higher first."""
+    return bool(clashes) and setting_strength != 0, -rank

@@ -143,6 +143,7 @@ class _Run:
             self.moods = torch.zeros_like(self.forms)
             self.moods[:B] = mood_id(cfg.mood)
         self.plans = list(plans) if plans else [()] * B  # (B,) each row's plan, following it through reorders
+        self.plan_ids = _plan_ids(self.plans) if dec.model.cfg.plan_inputs and plans else None  # (B, slots, 2)
         setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles),
                       tuple(self.plans) if plans else ())
         self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
@@ -197,6 +198,7 @@ class _Run:
         self.pats = [self.pats[int(i)] for i in idx]  # each row's pattern follows it (the rules' state keeps its own)
         self.titles = [self.titles[int(i)] for i in idx]
         self.plans = [self.plans[int(i)] for i in idx]
+        self.plan_ids = None if self.plan_ids is None else self.plan_ids[idx]
         for p in self.processors:
             p.reorder(idx)
         return None if logp is None else logp[:, idx]
@@ -206,13 +208,13 @@ class _Run:
         on one prefix. Each group keeps its best row, ranked as whole poems are
         (:func:`.candidate.rank_score`, a setting that clashes last: :mod:`tangshi.setting`) on the
         lines so far; its K rows all continue from it, and sample the next line apart."""
-        from tangshi.decoding.candidate import rank_score
+        from tangshi.decoding.candidate import rank_key, rank_score
         from tangshi.setting.lexicon import clashes
 
         written = self.candidates(lines=line + 1)
-        check_setting = self.cfg.setting_strength != 0
-        key = [(not (check_setting and clashes(t, c.lines)), rank_score(c)) for t, c in zip(self.titles, written)]
-        idx = [max(range(g, g + K), key=lambda b: key[b]) for g in range(0, self.B, K) for _ in range(K)]
+        key = [rank_key(rank_score(c), clashes(t, c.lines), self.cfg.setting_strength)
+               for t, c in zip(self.titles, written)]
+        idx = [min(range(g, g + K), key=lambda b: key[b]) for g in range(0, self.B, K) for _ in range(K)]
         self.reorder(torch.tensor(idx))
 
     def place(self, step: Step, tokens: torch.Tensor, logp: torch.Tensor) -> None:
@@ -250,16 +252,12 @@ class _Run:
     def _plan_inputs(self, line: int) -> torch.Tensor | None:
         """(R, 2) the keyword of each row's slot of ``line``, for a model with plan inputs; the empty-title
         rows read none (as they read no mood: guidance steers by both). None: no model input, no plan."""
-        if not self.dec.model.cfg.plan_inputs or not any(self.plans):
+        if self.plan_ids is None:
             return None
-        from tangshi.plan import slot_lines
+        from tangshi.plan import slot_of
 
-        slot = next(k for k, span in enumerate(slot_lines(self.form.n_lines)) if line in span)
         out = torch.zeros(len(self.forms), 2, dtype=torch.long)  # (R, 2)
-        for b, plan in enumerate(self.plans):
-            word = plan[slot] if slot < len(plan) else None
-            if word is not None:
-                out[b, : len(word)] = torch.tensor(word[:2])
+        out[: self.B] = self.plan_ids[:, slot_of(line, self.form.n_lines)]
         return out
 
     def _slots(self, line: int, pos: int | None) -> torch.Tensor | None:
@@ -279,6 +277,18 @@ class _Run:
             known = past & (cons.groups.sum(1) == 1)
             group = torch.where(known, cons.groups.float().argmax(1) + 1, 0)  # (B,)
         return torch.cat([base, group[:, None]], 1).repeat(self.copies, 1)  # (R, 4): the empty-title rows alike
+
+
+def _plan_ids(plans: list) -> torch.Tensor:
+    """(B, slots, 2) each row's keyword ids per slot, 0-padded (a one-character keyword, an empty slot)."""
+    from tangshi.plan import SLOTS
+
+    out = torch.zeros(len(plans), SLOTS, 2, dtype=torch.long)
+    for b, plan in enumerate(plans):
+        for k, word in enumerate(plan[:SLOTS]):
+            if word is not None:
+                out[b, k, : len(word)] = torch.tensor(word[:2])
+    return out
 
 
 def _cat_states(states: list):

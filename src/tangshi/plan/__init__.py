@@ -25,3 +25,8 @@ def slot_lines(n_lines: int) -> list[tuple[int, ...]]:
     """The lines (0-based) each of the :data:`SLOTS` slots covers in a poem of ``n_lines`` lines."""
     per = n_lines // SLOTS
     return [tuple(range(k * per, (k + 1) * per)) for k in range(SLOTS)]
+
+
+def slot_of(line: int, n_lines: int) -> int:
+    """The slot that covers ``line`` (0-based) of a poem of ``n_lines`` lines."""
+    return line // (n_lines // SLOTS)

@@ -22,12 +22,27 @@ import numpy as np
 import torch
 
 from tangshi.decoding.processor import Processor, Setup, Step
-from tangshi.plan import slot_lines
+from tangshi.plan import SLOTS, slot_of
 
 PLAN_STRENGTH = 6.0  # β: nats toward a keyword's first character (57% of planned keywords stand: bench/plans.py)
 FINISH = 10.0        # nats toward its second once the first stands
 WINDOW = 8.0         # nats below the likeliest allowed candidate a keyword may start
 STARTS = {5: (0, 2), 7: (0, 2, 4)}  # word starts (0-based) that leave the line's last character free
+
+
+def fits(word: list[int], pattern, lines: tuple[int, ...], prosody) -> bool:
+    """Whether a keyword (token ids) can stand in one of ``lines`` of ``pattern`` where this bias would
+    start it (:data:`STARTS`; a one-character keyword anywhere but a line's last position), by the tones
+    its characters may take (``prosody``: tangshi.masks.constraints.VocabProsody, lenient readings)."""
+    n = pattern.form.n_chars
+    ok = {"P": prosody.may_ping, "Z": prosody.may_ze}
+    starts = STARTS[n] if len(word) == 2 else range(n - 1)
+    for line in lines:
+        template = pattern.lines[line].template
+        for p in starts:
+            if all(template[p + j] == "*" or bool(ok[template[p + j]][t]) for j, t in enumerate(word)):
+                return True
+    return False
 
 
 class Plan(Processor):
@@ -37,9 +52,8 @@ class Plan(Processor):
 
     def __init__(self, plans: list[list[tuple[int, ...] | None]], n_lines: int, n_chars: int, V: int) -> None:
         self.plans = plans  # (B,) per slot: the keyword's token ids, or None
-        self.slot_of = {line: k for k, lines in enumerate(slot_lines(n_lines)) for line in lines}
-        self.n_chars, self.V = n_chars, V
-        self.met = np.zeros((len(plans), len(slot_lines(n_lines))), dtype=bool)  # (B, slots)
+        self.n_lines, self.n_chars, self.V = n_lines, n_chars, V
+        self.met = np.zeros((len(plans), SLOTS), dtype=bool)  # (B, slots)
 
     @classmethod
     def create(cls, setup: Setup, prepared: None) -> "Plan | None":
@@ -48,7 +62,7 @@ class Plan(Processor):
         return cls([list(p) for p in setup.plans], setup.form.n_lines, setup.form.n_chars, setup.vocab_size)
 
     def bias(self, step: Step) -> np.ndarray | None:
-        k = self.slot_of[step.line]
+        k = slot_of(step.line, self.n_lines)
         out = None
         best = None
         for b, plan in enumerate(self.plans):
@@ -69,7 +83,7 @@ class Plan(Processor):
         return out
 
     def advance(self, step: Step, tokens: torch.Tensor) -> None:
-        k = self.slot_of[step.line]
+        k = slot_of(step.line, self.n_lines)
         for b, plan in enumerate(self.plans):
             word = plan[k] if k < len(plan) else None
             if word is None or self.met[b, k]:
