@@ -17,7 +17,7 @@ from pathlib import Path
 from tangshi.corpus.clean import HEADLINE
 from tangshi.errors import CheckpointError, InputError, NoPoem
 from tangshi.hanzi import join_lines
-from tangshi.request import WriteRequest
+from tangshi.request import SuggestRequest, WriteRequest
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
 REDECODES = 3  # more decodes while the checker rejects too many candidates (never seen twice)
@@ -220,11 +220,16 @@ class Poet:
                              field="mood")
         title = self._title(req.title, warn)
         forced = self._forced(req)
-        given = list(range(len(req.given_lines())))
+        given = sorted(req.kept_lines())
         fit = fit_given(self.decoder.prosody, req.form_spec, choose_patterns(req.form_spec, req.start,
                         req.first_rhymes), forced, req.rules, given)
+        if req.poem is not None and fit.broken:  # a poem's kept lines are the writer's: say where they break
+            raise InputError(self._break(req, fit), field="line" if req.line is not None else "keep")
         if req.rhyme is not None:
             fit = dataclasses.replace(fit, patterns=self._rhyming(req, fit.patterns, forced))
+        elif req.poem is not None and req.rules != "off":  # kept rhymes further on fix the group from the start
+            fit, rhyme = self._kept_rhyme(fit, forced, req.form_spec.n_chars, "line" if req.line else "keep")
+            cfg = dataclasses.replace(cfg, rhyme=rhyme)
         rows = _rows(fit.patterns, req, bool(forced), req.seed if req.seed is not None else pattern_seed)
         plans = self._plans(req, title, rows, req.seed if req.seed is not None else pattern_seed)
         return _Job(req, cfg, rows, title, forced, fit.broken, fit.rescue, plans)
@@ -283,13 +288,81 @@ class Poet:
             raise InputError(f"the rhyme group {name} offers {offered} rhyme characters this model knows; a"
                              f" {req.form} needs {need}", field="rhyme")
         n = req.form_spec.n_chars
+        given = req.kept_lines()
         fits = [p for p in kept if all(bool(vp.rhyme[g, forced[(i, n - 1)]]) for i in p.rhyme_lines if (i, n - 1) in forced
-                                       and i < len(req.given_lines()))]
+                                       and i in given)]
         if not fits:
-            ends = "、".join(f"「{vp.chars[forced[(i, n - 1)]]}」" for i in range(len(req.given_lines())))
+            ends = "、".join(f"「{vp.chars[forced[(i, n - 1)]]}」" for i in sorted(given))
             raise InputError(f"the given line ends on {ends}, which does not rhyme in {name}: leave --rhyme out,"
                              " or give a line that rhymes in it", field="rhyme")
         return fits
+
+    def _break(self, req: WriteRequest, fit) -> str:
+        """Where the kept lines of a poem break the form: the line and character, in one line."""
+        name = req.form
+        if fit.miss is not None:
+            line, pos = fit.miss
+            ch = req.kept_lines()[line][pos]
+            return (f"kept line {line + 1}, character {pos + 1} 「{ch}」 breaks the form: no pattern of a {name} that"
+                    " the other kept lines allow takes its tone there")
+        return (f"the kept lines {', '.join(str(i + 1) for i in sorted(req.kept_lines()))} break the rules of a"
+                f" {name} in every pattern, read in context (`tangshi check` shows where)")
+
+    def suggest(self, request: SuggestRequest | None = None, /, **fields) -> dict:
+        """The characters that fit one slot of a poem, best first, each with its readings (a dict, the
+        JSON of ``tangshi suggest --json`` and ``POST /api/suggest``). See :class:`SuggestRequest`
+        for the fields and :mod:`tangshi.decoding.suggest` for the ranking."""
+        from tangshi.decoding import DecodeConfig, choose_patterns, fit_given
+        from tangshi.decoding.suggest import propose
+        from tangshi.hanzi import is_han, split_lines
+        from tangshi.masks.constraints import line_templates
+        from tangshi.prosody.lexicon import group_name
+        from tangshi.script import from_model, require_known
+
+        req = _request(request, fields, SuggestRequest)
+        f, grid = req.form_spec, req.grid()
+        forced = {(i, j): self.vocab.index[require_known(c, self.vocab, f"line {i + 1}", "poem")]
+                  for i, row in enumerate(grid) for j, c in enumerate(row) if c is not None}
+        given = [i for i, row in enumerate(grid) if any(c is not None for c in row)]
+        fit = fit_given(self.decoder.prosody, f, choose_patterns(f, None, None), forced, req.rules, given)
+        fit, rhyme = self._kept_rhyme(fit, forced, f.n_chars, "poem")
+        cfg = dataclasses.replace(DecodeConfig.of(WriteRequest(form=req.form, rules=req.rules)), rhyme=rhyme)
+        at = (req.line - 1, req.pos - 1)
+        props = propose(self.decoder, f, fit.patterns, self._title(req.title, False), forced, cfg, at, req.n)
+        slots = {t[at[1]] for t in line_templates(fit.patterns[0].lines[at[0]])}
+        rhymes = at[1] == f.n_chars - 1 and at[0] in fit.patterns[0].rhyme_lines
+        current = split_lines(req.poem)[at[0]][at[1]]
+        return {"line": req.line, "pos": req.pos, "char": current if is_han(current) else None,
+                "tone": {"P": "平", "Z": "仄"}.get("".join(sorted(slots)), "either"),
+                "rhymes": rhymes, "rhyme": group_name(rhyme, req.script) if rhymes and rhyme is not None else None,
+                "pattern": fit.patterns[0].name,
+                "suggestions": [{"char": from_model(self.vocab.chars[p.token], req.script),
+                                 "readings": readings(self.vocab.chars[p.token], req.script),
+                                 "logp": round(p.logp, 4), "score": round(p.score, 4)} for p in props]}
+
+    def _kept_rhyme(self, fit, forced: dict[tuple[int, int], int], n: int, field: str):
+        """The patterns and the 平 group that the kept lines' rhymes share (None: no kept rhyme).
+
+        Kept lines that rhyme fix the group before the first line is written, so that the new lines
+        rhyme with kept lines further on; kept rhymes that share no group are one InputError."""
+        from tangshi.script import from_model
+
+        vp = self.decoder.prosody
+        shared: dict = {}
+        for pat in fit.patterns:
+            ends = [forced[(i, n - 1)] for i in pat.rhyme_lines if (i, n - 1) in forced]
+            if not ends:
+                return fit, None
+            groups = vp.rhyme[:, ends].all(1)  # (G,): the groups every kept rhyme is in
+            shared[pat] = {vp.group_names[g] for g in groups.nonzero().flatten().tolist()}
+        counts = {g: sum(g in gs for gs in shared.values()) for gs in shared.values() for g in gs}
+        if not counts:
+            lines = sorted({i for pat in fit.patterns for i in pat.rhyme_lines if (i, n - 1) in forced})
+            ends = "、".join(f"line {i + 1} 「{from_model(vp.chars[forced[(i, n - 1)]], 'simplified')}」" for i in lines)
+            raise InputError(f"the rhymes of {ends} share no 平 group of 平水韵: keep lines that rhyme together",
+                             field=field)
+        group = max(sorted(counts), key=lambda g: counts[g])
+        return dataclasses.replace(fit, patterns=[p for p in fit.patterns if group in shared[p]]), group
 
     def _title(self, title: str | None, warn: bool) -> str:
         """The title in the model's script, without the characters it cannot read (with a warning)."""
@@ -316,15 +389,17 @@ class Poet:
         from tangshi.script import require_known
 
         forced: dict[tuple[int, int], int] = {}
-        for i, line in enumerate(req.given_lines()):
-            for j, ch in enumerate(require_known(line, self.vocab, "first line", "first_line")):
+        what, name = ("first line", "first_line") if req.poem is None else ("poem", "poem")
+        for i, line in req.kept_lines().items():
+            for j, ch in enumerate(require_known(line, self.vocab, what if req.poem is None else f"line {i + 1}", name)):
                 forced[(i, j)] = self.vocab.index[ch]
         if req.heads is not None:
             for i, ch in enumerate(require_known(req.heads, self.vocab, "acrostic", "acrostic")):
                 tok = self.vocab.index[ch]
                 if forced.get((i, 0), tok) != tok:
-                    raise InputError(f"line {i + 1} of the first line starts with {self.vocab.chars[forced[(i, 0)]]!r},"
-                                     f" but the acrostic asks for {req.heads[i]!r}", field="acrostic")
+                    raise InputError(f"line {i + 1} of the {'first line' if req.poem is None else 'poem'} starts with"
+                                     f" {self.vocab.chars[forced[(i, 0)]]!r}, but the acrostic asks for"
+                                     f" {req.heads[i]!r}", field="acrostic")
                 forced[(i, 0)] = tok
         return forced
 
@@ -376,7 +451,7 @@ class Poet:
                     sound = check(other, mode).ok
             out.append((Poem(text, lines, req.form, from_model(job.title, req.script), c.score, c.pmi,
                              ranks[i], c.pattern.name, report.to_json(), clashing[i], _plan_report(c, req)), sound))
-            if enough and sound and all(lines_apart(lines, q) >= 2 for q in apart):
+            if enough and sound and all(lines_apart(lines, q) >= _spread(req) for q in apart):
                 apart.append(lines)
                 if len(apart) >= enough:
                     break
@@ -390,7 +465,9 @@ class Poet:
             return [p for p, _ in poems]
         good = [p for p, sound in poems if sound]
         for attempt in range(1, REDECODES + 1):
-            if len(good) >= job.req.n:
+            # alternatives for a line must differ in it: count only those that do
+            found = _apart(good, job.req.n, 1, strict=True) if job.req.line is not None else good
+            if len(found) >= job.req.n:
                 break
             seed = None if cfg.seed is None else cfg.seed + attempt * 1_000_003
             again = dataclasses.replace(job.cfg, seed=seed)
@@ -416,7 +493,7 @@ class Poet:
         from tangshi.decoding.candidate import rank_key
 
         poems = sorted(poems, key=lambda p: (not p.check["ok"], *rank_key(p.rank, p.clashes, job.req.setting_strength)))
-        poems = _apart(poems, job.req.n)
+        poems = _apart(poems, job.req.n, _spread(job.req))
         # The checker may blame the line after a misfit (失对), so judge the given lines by the masks.
         broken = [e["message"] for e in poems[0].check["errors"]] if job.broken and poems else []
         if broken:
@@ -436,18 +513,24 @@ def _plan_report(c, req: WriteRequest) -> list[dict]:
              "met": any(w in c.lines[i] for i in spans[k])} for k, w in enumerate(c.plan) if w is not None]
 
 
-def _apart(poems: list[Poem], n: int) -> list[Poem]:
-    """The first ``n`` of ``poems`` (best first) that differ pairwise in two lines or more; then the rest."""
+def _apart(poems: list[Poem], n: int, spread: int = 2, strict: bool = False) -> list[Poem]:
+    """The first ``n`` of ``poems`` (best first) that differ pairwise in ``spread`` lines or more; then
+    (unless ``strict``) the best of the rest."""
     from tangshi.metrics import lines_apart
 
     chosen: list[Poem] = []
     for p in poems:
-        if len(chosen) < n and all(lines_apart(p.lines, q.lines) >= 2 for q in chosen):
+        if len(chosen) < n and all(lines_apart(p.lines, q.lines) >= spread for q in chosen):
             chosen.append(p)
     for p in poems:  # too few far enough apart: fill with the best of the others
-        if len(chosen) < n and p not in chosen:
+        if len(chosen) < n and p not in chosen and not strict:
             chosen.append(p)
     return chosen
+
+
+def _spread(req: WriteRequest) -> int:
+    """In how many lines the poems returned differ pairwise: two, or one when one line is free (alternatives)."""
+    return min(2, req.form_spec.n_lines - len(req.kept_lines()))
 
 
 def _contrast(jobs: list) -> bool:
@@ -455,18 +538,30 @@ def _contrast(jobs: list) -> bool:
     return any(p.cfg.guidance > 0 or len(p.rows) > 1 for p in jobs)
 
 
-def _request(request: WriteRequest | None, fields: dict) -> WriteRequest:
-    import dataclasses
-
-    known = [f.name for f in dataclasses.fields(WriteRequest)]
+def _request(request, fields: dict, cls: type = WriteRequest):
+    """A validated request of ``cls``: the one given (with ``fields`` replaced), or one built of ``fields``."""
+    known = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(fields) - set(known))
+    what = "write" if cls is WriteRequest else "suggest"
     if unknown:
-        raise InputError(f"unknown field(s) {', '.join(unknown)}; a write request has: {', '.join(known)}")
+        raise InputError(f"unknown field(s) {', '.join(unknown)}; a {what} request has: {', '.join(known)}")
     if request is None:
-        return WriteRequest(**fields)
-    if not isinstance(request, WriteRequest):
-        raise InputError(f"write() takes a WriteRequest or keyword fields, not {type(request).__name__}")
-    return request.replace(**fields) if fields else request
+        return cls(**fields)
+    if not isinstance(request, cls):
+        raise InputError(f"{what}() takes a {cls.__name__} or keyword fields, not {type(request).__name__}")
+    return dataclasses.replace(request, **fields) if fields else request
+
+
+def readings(char: str, script: str) -> list[dict]:
+    """A character's 平水韵 readings: each group (in ``script``), its tone (平 上 去 入) and class (平 or 仄)."""
+    from tangshi.prosody.lexicon import group_name, load, to_traditional
+
+    lex = load()
+    return [{"group": group_name(lex.groups[g].name, script), "tone": lex.groups[g].tone,
+             "class": "平" if lex.groups[g].ping else "仄"} for g in lex.lookup(to_traditional(char))]
+
+
+
 
 
 def _rows(pats: list, req: WriteRequest, forced: bool, seed: int | None) -> list:

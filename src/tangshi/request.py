@@ -29,6 +29,7 @@ SCRIPTS = ("simplified", "traditional")
 STARTS = {"平起": "P", "仄起": "Z", "ping": "P", "ze": "Z"}
 SEED_MAX = 2**63 - 1
 CHECK_TEXT_MAX = 1000  # characters: a regulated poem has at most 56 and their punctuation
+POEM_MAX = 200  # characters of a poem to revise: 56, their punctuation and spaces
 RESOLVED = ("form", "mood")  # fields whose other spellings are resolved after the checks (resolve_*)
 
 
@@ -147,6 +148,14 @@ class WriteRequest:
     parallelism: float | None = _field(None, "对仗: how strongly (nats) the middle couplets of a 律诗 are steered to"
                                              " pair the class of each 出句 character; 0 = none; default:"
                                              " measured per form", lo=0.0, hi=5.0, decodes=True)
+    poem: str | None = _field(None, "a poem to revise, with keep or line: its lines split by punctuation, spaces or"
+                                    " newlines; a line not written yet is a run of marks such as □□□□□",
+                              max_len=POEM_MAX)
+    keep: str | None = _field(None, "the lines of the poem to keep verbatim, 1-based (1,2,5); the others are"
+                                    " written anew around them, in one pattern, one rhyme", max_len=32)
+    line: int | None = _field(None, "alternatives for one line of the poem (1-based): every other written line"
+                                    " is kept and n distinct versions of this one come back, best first",
+                              lo=1, hi=8)
     keywords: str | None = _field(None, "the plan's keywords, in order: up to 4 words of 1 or 2 characters,"
                                         " separated by spaces (梅 雪 故人), one per line of a 绝句 or couplet of a"
                                         " 律诗; the rest are planned from the title", max_len=20)
@@ -188,6 +197,7 @@ class WriteRequest:
                                  f" {self.form_spec.n_lines} lines", field="acrostic")
         if self.first_line is not None:
             self.given_lines()  # validates
+        self.kept_lines()  # validates the poem to revise
         self.keyword_list()  # validates
     @property
     def form_spec(self) -> Form:
@@ -232,6 +242,62 @@ class WriteRequest:
                              " is left to write", field="first_line")
         return lines
 
+    def poem_lines(self) -> list[str | None]:
+        """The lines of the poem to revise, each a written line or ``None`` (not written yet: marks only).
+
+        A written line must be Chinese characters only, as many as the form's lines have; the poem must
+        have the form's number of lines. [] without a poem."""
+        if self.poem is None:
+            return []
+        f = self.form_spec
+        lines = split_lines(self.poem)
+        if len(lines) != f.n_lines:
+            raise InputError(f"the poem has {len(lines)} lines; a {self.form} has {f.n_lines} (write a line not"
+                             " written yet as □□□□□)", field="poem")
+        out: list[str | None] = []
+        for i, line in enumerate(lines):
+            if not any(is_han(c) for c in line):
+                out.append(None)
+            elif not is_han(line) or len(line) != f.n_chars:
+                raise InputError(f"line {i + 1} of the poem, {line!r}, must be {f.n_chars} Chinese characters (or"
+                                 " □ marks only, for a line not written yet)", field="poem")
+            else:
+                out.append(line)
+        return out
+
+    def kept_lines(self) -> dict[int, str]:
+        """Line index (0-based) → text of every line the poem keeps: a 续写's opening lines, the poem's
+        lines named by ``keep``, or with ``line`` every written line but that one. {} when none."""
+        if self.first_line is not None:
+            if self.poem is not None:
+                raise InputError("first_line and poem both give lines: give the poem, with keep", field="first_line")
+            return dict(enumerate(self.given_lines()))
+        if self.poem is None:
+            for name in ("keep", "line"):
+                if getattr(self, name) is not None:
+                    raise InputError(f"{name} needs the poem to revise (poem)", field=name)
+            return {}
+        if (self.keep is None) == (self.line is None):
+            raise InputError("a poem to revise needs either keep (the lines to keep) or line (the line to rewrite),"
+                             " not " + ("both" if self.keep is not None else "neither"),
+                             field="keep" if self.keep is not None else "poem")
+        lines, n = self.poem_lines(), self.form_spec.n_lines
+        if self.line is not None:
+            if self.line > n:
+                raise InputError(f"line {self.line} is outside the poem: a {self.form} has {n} lines", field="line")
+            return {i: t for i, t in enumerate(lines) if t is not None and i != self.line - 1}
+        kept: dict[int, str] = {}
+        for part in (p for p in re.split(r"[\s,，、;；]+", self.keep) if p):
+            if not part.isdigit() or not 1 <= int(part) <= n:
+                raise InputError(f"keep names line {part!r}; a {self.form} has lines 1 to {n}", field="keep")
+            i = int(part) - 1
+            if lines[i] is None:
+                raise InputError(f"keep names line {i + 1}, which is not written yet", field="keep")
+            kept[i] = lines[i]
+        if len(kept) == n:
+            raise InputError(f"keep names every line of the {self.form}: nothing is left to write", field="keep")
+        return dict(sorted(kept.items()))
+
     def batch_key(self) -> tuple | None:
         """Requests with one key may share a decode; ``None``: decode alone.
 
@@ -240,7 +306,8 @@ class WriteRequest:
         ``seed``). A seeded request is decoded alone, so that its seed gives the same poems as
         ``tangshi write`` (int8 products quantise each batch as a whole).
         """
-        if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None:
+        if self.seed is not None or self.beam or self.acrostic is not None or self.first_line is not None \
+                or self.poem is not None:
             return None
         return (self.form, *(getattr(self, name) for name in DECODE_FIELDS if name not in ("n", "seed")))
 
@@ -271,6 +338,66 @@ class CheckRequest:
             object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
         if not self.text.strip():
             raise InputError("no poem given: the text is empty", field="text")
+
+
+MARKS = "□○＿_*＊"  # what a writer types for a character not written yet
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    """A slot of a poem to fill (``tangshi suggest``, ``Poet.suggest``, ``POST /api/suggest``): the
+    characters that fit there, ranked by the poet given the poem."""
+
+    poem: str = _field(dataclasses.MISSING, "the poem: its lines split by punctuation, spaces or newlines; a"
+                       " character not written yet is □ (the slot may be one too); lines after the slot's may be"
+                       " □ only", max_len=POEM_MAX)
+    line: int = _field(dataclasses.MISSING, "the slot's line, 1-based", lo=1, hi=8)
+    pos: int = _field(dataclasses.MISSING, "the slot's character in its line, 1-based", lo=1, hi=7)
+    form: str = _field("七言律诗", "the form, as for write", choices=tuple(FORM_BY_NAME))
+    title: str | None = _field(None, "the title, either script", max_len=TITLE_MAX)
+    n: int = _field(10, "how many characters, best first", lo=1, hi=50)
+    rules: str = _field("strict", "strict (a 多音字 only where its context reads it right) or lenient",
+                        choices=RULES[:2])
+    script: str = _field("simplified", "script of the output: simplified or traditional", choices=SCRIPTS)
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        object.__setattr__(self, "form", resolve_form(self.form).name)
+        self.grid()  # validates
+
+    @property
+    def form_spec(self) -> Form:
+        return FORM_BY_NAME[self.form]
+
+    def grid(self) -> list[list[str | None]]:
+        """The poem as lines of characters, ``None`` where not written yet (the slot's own always None).
+
+        Every line before the slot's, and the slot's line up to the slot, must be written: the poet
+        reads them. A position outside the form is an InputError naming it."""
+        f = self.form_spec
+        if self.line > f.n_lines:
+            raise InputError(f"line {self.line} is outside the poem: a {self.form} has {f.n_lines} lines", field="line")
+        if self.pos > f.n_chars:
+            raise InputError(f"character {self.pos} is outside line {self.line}: a {self.form} has {f.n_chars} a line",
+                             field="pos")
+        lines = split_lines(self.poem)
+        if len(lines) != f.n_lines:
+            raise InputError(f"the poem has {len(lines)} lines; a {self.form} has {f.n_lines} (write a line not"
+                             " written yet as □□□□□)", field="poem")
+        grid: list[list[str | None]] = []
+        for i, line in enumerate(lines):
+            if len(line) != f.n_chars or not all(is_han(c) or c in MARKS for c in line):
+                raise InputError(f"line {i + 1} of the poem, {line!r}, must be {f.n_chars} Chinese characters or □"
+                                 " marks", field="poem")
+            grid.append([c if is_han(c) else None for c in line])
+        grid[self.line - 1][self.pos - 1] = None
+        for i in range(self.line):
+            for j in range(f.n_chars if i < self.line - 1 else self.pos - 1):
+                if grid[i][j] is None:
+                    raise InputError(f"line {i + 1}, character {j + 1} is not written yet: the poet reads everything"
+                                     f" before the slot (line {self.line}, character {self.pos})", field="poem")
+        return grid
 
 
 def spec(cls: type, name: str) -> Spec:

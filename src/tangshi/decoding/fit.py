@@ -21,6 +21,7 @@ class Fit:
     patterns: list[Pattern]
     broken: bool
     rescue: dict
+    miss: tuple[int, int] | None = None  # (line, pos) of the first given character the best pattern cannot take
 
 
 def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, int], int], rules: str,
@@ -39,15 +40,20 @@ def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, 
 
     cons = ConstraintState.start(prosody, pats, strict=rules == "strict")
     misses = [0] * len(pats)
+    first: list[tuple[int, int] | None] = [None] * len(pats)
     big_ao: dict[tuple[int, int], set] = {}
     core4 = form.n_chars - 2  # 0-based: core position 4
-    for line in given:
+    for line in range(max(given) + 1):
         for pos in range(form.n_chars):
-            tok = forced[(line, pos)]
+            tok = forced.get((line, pos)) if line in given else None
             mask = cons.mask()  # (P, V)
+            if tok is None:  # a character still to write between kept ones: pass it, judging nothing
+                _advance_past_misses(cons, 0, torch.zeros(len(pats), dtype=torch.bool), mask)
+                continue
             fits = mask[:, tok]  # (P,)
             allowed = fits.tolist()
             misses = [m + (not a) for m, a in zip(misses, allowed)]
+            first = [f if f is not None or a else (line, pos) for f, a in zip(first, allowed)]
             if pos == core4 and line % 2 == 0 and line + 1 not in given:
                 for pat, ok in zip(pats, allowed):
                     if not ok and pat.lines[line].core == "a":
@@ -57,8 +63,10 @@ def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, 
         misses = [a * 100 + b for a, b in zip(_checked_misses(prosody, pats, forced, given), misses)]
     best = min(misses)
     fit = [p for p, m in zip(pats, misses) if m == best]
+    miss = first[misses.index(best)]
     best = best // 100 if rules == "strict" else best
-    return Fit(fit, best > 0, {at: need & set(fit) for at, need in big_ao.items() if need & set(fit)})
+    return Fit(fit, best > 0, {at: need & set(fit) for at, need in big_ao.items() if need & set(fit)},
+               miss if best > 0 else None)
 
 
 def _checked_misses(prosody, pats: list[Pattern], forced: dict[tuple[int, int], int], given: list[int]) -> list[int]:
@@ -70,6 +78,7 @@ def _checked_misses(prosody, pats: list[Pattern], forced: dict[tuple[int, int], 
 
     lex = load()
     n = pats[0].form.n_chars
+    given = [i for i in given if all((i, j) in forced for j in range(n))]  # whole lines only: read in context
     lines = {i: "".join(prosody.chars[forced[(i, j)]] for j in range(n)) for i in given}
     masks = {i: [lex.tone_mask(c) for c in text] for i, text in lines.items()}
     settled = {i: checker.read_in_context([text], [masks[i]])[0] for i, text in lines.items()}

@@ -88,6 +88,9 @@ class Decoder:
         for line in range(form.n_lines):
             for pos in range(form.n_chars):
                 step = run.at(line, pos)
+                if step.given is not None and not cfg.beam:  # a kept character: scored, not chosen
+                    run.place(step, run.keep(step), run.predict(step, guide=False))
+                    continue
                 logp = run.predict(step)  # (1|2, B, V); step.logp (B, V) guided
                 step.allowed = run.allowed(step)  # (B, V)
                 bias = run.bias(step)  # (B, V) nats or None
@@ -155,16 +158,30 @@ class _Run:
         self.out = torch.zeros(B, form.n_lines, form.n_chars, dtype=torch.long)
         self.used = np.zeros((B, V), dtype=bool)  # (B, V): characters each poem has, the fixed ones from the start
         self.used[:, sorted(set(forced.values()))] = True
+        self._share(rows)
 
     def at(self, line: int, pos: int) -> Step:
-        return Step(line, pos, self.forced.get((line, pos)), self.out, self.used)
+        given = self.forced.get((line, pos))
+        if given is None and self.shared is not None:  # the first character chosen: every row runs from here
+            self.state, self.shared = _select_rows(self.state, self.inverse), None
+        return Step(line, pos, given, self.out, self.used)
 
-    def predict(self, step: Step) -> torch.Tensor:
+    def predict(self, step: Step, guide: bool = True) -> torch.Tensor:
         """Run the model one step: (1|2, B, V) log-probabilities; ``step.logp`` the guided (B, V)."""
         logits, self.state = self._model(self.tokens, self._slots(step.line, step.pos), line=step.line)
-        logp = torch.log_softmax(logits.float(), dim=-1).view(-1, self.B, logits.shape[-1])  # (1|2, B, V)
-        step.logp = _guide(logp, self.cfg.guidance)  # (B, V)
+        logp = torch.log_softmax(logits.float(), dim=-1)  # (R, V), or the distinct rows' (R', V)
+        if self.shared is not None:
+            logp = logp[self.inverse]
+        logp = logp.view(-1, self.B, logp.shape[-1])  # (1|2, B, V)
+        if guide:
+            step.logp = _guide(logp, self.cfg.guidance)  # (B, V)
         return logp
+
+    def keep(self, step: Step) -> torch.Tensor:
+        """(B,) the kept character, placed without a draw; the uniforms a draw takes are still taken,
+        so that a seed gives the same poem as when kept characters were drawn among one."""
+        torch.rand(self.B, generator=self.g, dtype=torch.float64)
+        return torch.full((self.B,), step.given, dtype=torch.long)
 
     def allowed(self, step: Step) -> torch.Tensor:
         """(B, V) bool: the given character, or Han characters narrowed by each processor's mask in turn."""
@@ -192,7 +209,15 @@ class _Run:
 
     def reorder(self, idx: torch.Tensor, logp: torch.Tensor | None = None) -> torch.Tensor | None:
         """Follow a beam step (or a choice of lines): every per-row tensor (the empty-title rows follow theirs)."""
-        self.state = _select_rows(self.state, torch.cat([idx + k * self.B for k in range(self.copies)]))
+        assert self.shared is None, "rows are shared only without beams or a search over lines"
+        rows = torch.cat([idx + k * self.B for k in range(self.copies)])  # (R,) the empty-title rows follow
+        self.state = _select_rows(self.state, rows)
+        if len(idx) != self.B:  # a slot's proposals (decoding.suggest) widen rows; a beam step keeps B (one title)
+            self.keys, self.states, self.mask, self.forms = (t[rows] for t in (self.keys, self.states, self.mask,
+                                                                               self.forms))
+            self.dynasties = None if self.dynasties is None else self.dynasties[rows]
+            self.moods = None if self.moods is None else self.moods[rows]
+            self.B = len(idx)
         self.out, self.lp, self.used = self.out[idx], self.lp[:, idx], self.used[idx.numpy()]
         self.tokens = self.tokens[idx]
         self.pats = [self.pats[int(i)] for i in idx]  # each row's pattern follows it (the rules' state keeps its own)
@@ -217,9 +242,15 @@ class _Run:
         idx = [min(range(g, g + K), key=lambda b: key[b]) for g in range(0, self.B, K) for _ in range(K)]
         self.reorder(torch.tensor(idx))
 
-    def place(self, step: Step, tokens: torch.Tensor, logp: torch.Tensor) -> None:
-        """Write ``tokens`` (B,) at the step, score them, and let every processor follow."""
-        self.lp += logp.gather(2, tokens.expand(self.copies, self.B)[..., None])[..., 0]
+    def feed(self, step: Step) -> None:
+        """Place the kept character without scoring it: the model's state advances, no logits are made."""
+        _, self.state = self._model(self.tokens, self._slots(step.line, step.pos), want_logits=False, line=step.line)
+        self.place(step, self.keep(step))
+
+    def place(self, step: Step, tokens: torch.Tensor, logp: torch.Tensor | None = None) -> None:
+        """Write ``tokens`` (B,) at the step, score them (unless no ``logp``), and let every processor follow."""
+        if logp is not None:
+            self.lp += logp.gather(2, tokens.expand(self.copies, self.B)[..., None])[..., 0]
         self.out[:, step.line, step.pos] = tokens
         self.used[np.arange(self.B), tokens.numpy()] = True
         step.out, step.used = self.out, self.used
@@ -245,9 +276,32 @@ class _Run:
                 for b in range(self.B)]
 
     def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True, line: int = 0):
-        return self.dec.step(tokens.repeat(self.copies), self.forms, self.state, self.keys, self.states, self.mask,
-                             want_logits=want_logits, dynasties=self.dynasties, slots=slots, moods=self.moods,
-                             plans=self._plan_inputs(line))
+        """The model's step for the R rows, or — while every row so far was kept — for the distinct ones."""
+        inputs = (tokens.repeat(self.copies), self.forms, self.keys, self.states, self.mask, self.dynasties, slots,
+                  self.moods, self._plan_inputs(line))
+        if self.shared is not None:
+            inputs = tuple(None if t is None else t[self.shared] for t in inputs)
+        tok, forms, keys, states, mask, dynasties, slots, moods, plans = inputs
+        return self.dec.step(tok, forms, self.state, keys, states, mask, want_logits=want_logits,
+                             dynasties=dynasties, slots=slots, moods=moods, plans=plans)
+
+    def _share(self, rows: list[str]) -> None:
+        """While the poem opens with kept characters, rows differ only by pattern, title and plan: run the
+        distinct ones alone (``shared``, R' rows) and copy them out (``inverse``, R) when the first
+        character is chosen. The same numbers either way: int8 products quantise each call's
+        activations by their range, which copies of a row do not change."""
+        self.shared = self.inverse = None
+        if (0, 0) not in self.forced or self.cfg.beam or self.cfg.line_samples > 1:
+            return
+        plans = [tuple(p) if p else () for p in self.plans]
+        keys = [(r < self.B, PATTERNS.index(self.pats[r % self.B]), rows[r], plans[r % self.B] if r < self.B else ())
+                for r in range(len(rows))]
+        distinct = list(dict.fromkeys(keys))
+        if len(distinct) == len(keys):
+            return
+        self.shared = torch.tensor([keys.index(k) for k in distinct])  # (R',) one row of each kind
+        self.inverse = torch.tensor([distinct.index(k) for k in keys])  # (R,) which of them each row is
+        self.state = _select_rows(self.state, self.shared)
 
     def _plan_inputs(self, line: int) -> torch.Tensor | None:
         """(R, 2) the keyword of each row's slot of ``line``, for a model with plan inputs; the empty-title

@@ -29,7 +29,14 @@ class Rules(Processor):
         if cfg.rules == "off":
             return None
         groups = [cfg.rhyme] * setup.rows if cfg.rhyme else None
-        return cls(ConstraintState.start(setup.prosody, setup.patterns, groups, strict=cfg.rules == "strict"))
+        cons = ConstraintState.start(setup.prosody, setup.patterns, groups, strict=cfg.rules == "strict")
+        n, canon = setup.form.n_chars, setup.prosody.canon
+        for b, pat in enumerate(setup.patterns):  # a kept rhyme further on is taken already: no rhyme twice
+            for i in pat.rhyme_lines:
+                tok = setup.forced.get((i, n - 1))
+                if tok is not None:
+                    cons.used[b] |= canon == canon[tok]
+        return cls(cons)
 
     @property
     def patterns(self) -> list[Pattern]:
