@@ -328,7 +328,10 @@ class Poet:
         fit, rhyme = self._kept_rhyme(fit, forced, f.n_chars, "poem")
         cfg = dataclasses.replace(DecodeConfig.of(WriteRequest(form=req.form, rules=req.rules)), rhyme=rhyme)
         at = (req.line - 1, req.pos - 1)
-        props = propose(self.decoder, f, fit.patterns, self._title(req.title, False), forced, cfg, at, req.n)
+        props = propose(self.decoder, f, fit.patterns, self._title(req.title, False), forced, cfg, at, req.n + 4)
+        shown: dict[str, object] = {}  # two characters of the model's script may read as one in the user's (迴 回)
+        for p in props:
+            shown.setdefault(from_model(self.vocab.chars[p.token], req.script), p)
         slots = {t[at[1]] for t in line_templates(fit.patterns[0].lines[at[0]])}
         rhymes = at[1] == f.n_chars - 1 and at[0] in fit.patterns[0].rhyme_lines
         current = split_lines(req.poem)[at[0]][at[1]]
@@ -336,9 +339,9 @@ class Poet:
                 "tone": {"P": "平", "Z": "仄"}.get("".join(sorted(slots)), "either"),
                 "rhymes": rhymes, "rhyme": group_name(rhyme, req.script) if rhymes and rhyme is not None else None,
                 "pattern": fit.patterns[0].name,
-                "suggestions": [{"char": from_model(self.vocab.chars[p.token], req.script),
-                                 "readings": readings(self.vocab.chars[p.token], req.script),
-                                 "logp": round(p.logp, 4), "score": round(p.score, 4)} for p in props]}
+                "suggestions": [{"char": c, "readings": readings(self.vocab.chars[p.token], req.script),
+                                 "logp": round(p.logp, 4), "score": round(p.score, 4)}
+                                for c, p in list(shown.items())[: req.n]]}
 
     def _kept_rhyme(self, fit, forced: dict[tuple[int, int], int], n: int, field: str):
         """The patterns and the 平 group that the kept lines' rhymes share (None: no kept rhyme).
@@ -573,3 +576,10 @@ def _rows(pats: list, req: WriteRequest, forced: bool, seed: int | None) -> list
         return [pats[k % len(pats)] for k in range(max(req.rows, len(pats)))]
     rng = random.Random(seed)
     return [rng.choice(pats) for _ in range(req.rows)]
+
+
+def poems_json(req: WriteRequest, poems: list) -> dict:
+    """The answer of ``tangshi write --json`` and ``POST /api/poems``: the poems and, for alternatives
+    (``line``), that line of each, best first."""
+    return {"poems": [p.to_json() for p in poems],
+            "alternatives": None if req.line is None else [p.lines[req.line - 1] for p in poems]}

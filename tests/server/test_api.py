@@ -29,7 +29,7 @@ def test_health(client, poet):
 def test_poems_are_write_json(client, poet):
     """Same seed and fields: the same JSON as ``tangshi write --json`` (Poem.to_json)."""
     got = write(client, title="秋夜", seed=11)
-    want = {"poems": [p.to_json() for p in poet.write(form="五绝", title="秋夜", seed=11)]}
+    want = {"poems": [p.to_json() for p in poet.write(form="五绝", title="秋夜", seed=11)], "alternatives": None}
     assert got == want
 
 
@@ -357,7 +357,17 @@ def test_input_error_codes_read_every_message_of_the_request():
              "the first line gives 4 lines; a 五言绝句 has 4, so nothing is left to write": "too_many_lines",
              "title has 40 characters; at most 32 are allowed": "too_long", "title is not valid UTF-8 text": "bad_text",
              "seed must be 0..2^63-1, got -1": "out_of_range", "mood must be a mood's name, not 3": "wrong_type",
-             "no poem given: the text is empty": "empty", "text is required": "required"}
+             "no poem given: the text is empty": "empty", "text is required": "required",
+             "kept line 3, character 2 「头」 breaks the form: no pattern …": "breaks_form",
+             "the rhymes of line 2 「流」、line 4 「山」 share no 平 group of 平水韵: …": "rhymes_apart",
+             "keep names every line of the 五言绝句: nothing is left to write": "nothing_left",
+             "line 5 is outside the poem: a 五言绝句 has 4 lines": "outside",
+             "the poem has 2 lines; a 五言绝句 has 4 (write …)": "wrong_lines",
+             "line 4 of the poem, '更上一层', must be 5 Chinese characters (or □ marks only, …)": "bad_line",
+             "line 2, character 4 is not written yet: the poet reads …": "not_written",
+             "keep names line '5'; a 五言绝句 has lines 1 to 4": "bad_keep",
+             "a poem to revise needs either keep (the lines to keep) or line (…), not neither": "keep_or_line",
+             "keep needs the poem to revise (poem)": "needs_poem"}
     for message, code in cases.items():
         assert from_input_error(InputError(message, field="x")).code == code, message
     assert from_input_error(InputError(next(iter(cases)))).params["chars"] == "𠀀嶽"
@@ -398,3 +408,44 @@ def test_favicon(client):
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.text.lstrip().startswith("<svg") and "http://www.w3.org/2000/svg" in icon.text and "href" not in icon.text
+
+
+GUANQUE = "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"
+
+
+def test_keep_lines_over_http(client):
+    """POST /api/poems with a poem and the lines to keep: those stay verbatim, the poem passes."""
+    got = write(client, poem=GUANQUE, keep="1,4", seed=3)["poems"][0]
+    assert got["lines"][0] == "白日依山尽" and got["lines"][3] == "更上一层楼" and got["check"]["ok"]
+
+
+def test_alternatives_over_http(client):
+    body = write(client, poem=GUANQUE, line=3, n=3, seed=3)
+    assert len(body["alternatives"]) == 3 == len(set(body["alternatives"]))
+    assert body["alternatives"] == [p["lines"][2] for p in body["poems"]]
+
+
+def test_suggest_over_http(client):
+    res = client.post("/api/suggest", json={"form": "五绝", "poem": GUANQUE, "line": 3, "pos": 2, "n": 5})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["tone"] == "平" and body["char"] == "穷" and len(body["suggestions"]) == 5
+    assert all(any(r["class"] == "平" for r in s["readings"]) for s in body["suggestions"])
+
+
+@pytest.mark.parametrize("body,code,field", [
+    ({"form": "五绝", "poem": GUANQUE, "line": 3, "pos": 6}, "outside", "pos"),
+    ({"form": "五绝", "poem": GUANQUE, "line": 9, "pos": 1}, "out_of_range", "line"),
+    ({"form": "五绝", "poem": "白日依山尽", "line": 1, "pos": 1}, "wrong_lines", "poem"),
+    ({"form": "五绝", "line": 1, "pos": 1}, "required", "poem"),
+])
+def test_bad_slot_over_http_is_422_with_its_field(client, body, code, field):
+    res = client.post("/api/suggest", json=body)
+    assert res.status_code == 422 and (res.json()["code"], res.json()["field"]) == (code, field), res.text
+
+
+def test_bad_keep_over_http_is_422_naming_the_line(client):
+    res = client.post("/api/poems", json={"form": "五绝", "poem": "白日依山尽，黄月入海流。欲穷千里目，更上一层楼。",
+                                          "keep": "2,4"})
+    assert res.status_code == 422 and res.json()["code"] == "breaks_form" and res.json()["field"] == "keep"
+    assert res.json()["errors"][0]["params"]["line"] == 2

@@ -10,9 +10,19 @@ import dataclasses
 import json
 import sys
 import warnings
+from pathlib import Path
 
+from tangshi.errors import InputError
+from tangshi.hanzi import is_han
 from tangshi.request import WriteRequest, spec
 
+EPILOG = """\
+examples:
+  tangshi write --form 七律 --title 秋夜
+  tangshi write --form 五绝 --poem poem.txt --keep 1,4        keep lines 1 and 4, write 2 and 3 anew
+  tangshi write --form 五绝 --poem poem.txt --line 3 -n 5     five alternatives for line 3
+--poem takes the poem's text, a file holding it, or - (standard input); a line not yet written is □□□□□.
+"""
 FLAGS = {"n": "-n"}  # fields whose flag is not --<field-name>
 METAVARS = {"first_rhymes": "yes|no"}
 
@@ -40,9 +50,28 @@ def add_request_flags(parser: argparse.ArgumentParser, cls: type = WriteRequest)
 
 
 def request_of(args: argparse.Namespace, cls: type = WriteRequest):
-    """The request the flags describe (only the flags given; the rest take the request's defaults)."""
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name) is not None}
+    """The request the flags describe (only the flags given; the rest take the request's defaults; a
+    required one missing is the request's one-line error). A poem flag may name a file, or ``-``."""
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)
+             if getattr(args, f.name) is not None or f.default is dataclasses.MISSING}
+    if given.get("poem") is not None:
+        given["poem"] = poem_text(given["poem"])
     return cls(**given)
+
+
+def poem_text(value: str) -> str:
+    """A poem flag's text: the value itself, or the file it names, or standard input for ``-``."""
+    from tangshi.request import POEM_MAX
+
+    if value == "-":
+        return sys.stdin.read(4 * POEM_MAX)
+    path = Path(value)
+    if len(value) < 256 and not any(is_han(c) for c in value) and path.is_file():
+        try:
+            return path.read_bytes()[: 8 * POEM_MAX].decode("utf-8", errors="strict")
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"cannot read the poem from {value}: {err}", field="poem") from None
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +86,15 @@ def run(args: argparse.Namespace) -> int:
     for w in caught:
         print(f"tangshi: warning: {w.message}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"poems": [p.to_json() for p in poems]}, ensure_ascii=False, indent=1))
+        from tangshi.poet import poems_json
+
+        print(json.dumps(poems_json(req, poems), ensure_ascii=False, indent=1))
+        return 0
+    if req.line is not None:  # alternatives for one line: that line of each poem, best first
+        print(f"line {req.line}, {len(poems)} alternatives, best first:")
+        for p in poems:
+            verdict = "" if p.check["ok"] else "  不合律"
+            print(f"  {p.lines[req.line - 1]}  [score {p.score:.2f}]{verdict}")
         return 0
     for k, p in enumerate(poems):
         if k:
@@ -71,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``write``."""
-    p = sub.add_parser("write", help="write a regulated poem", description="Write a regulated poem (近体诗).")
+    p = sub.add_parser("write", help="write a regulated poem", description="Write a regulated poem (近体诗).",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_request_flags(p)
     p.add_argument("--model", help="a checkpoint directory (default: the model shipped with tangshi)")
     p.add_argument("--precision", default="auto",

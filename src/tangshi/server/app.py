@@ -108,8 +108,17 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
         fields = body.model_dump(exclude_unset=True)
         if candidates is not None:
             fields.setdefault("candidates", candidates)
-        poems = await batcher.write(R.WriteRequest(**fields))
-        return {"poems": [p.to_json() for p in poems]}
+        from tangshi.poet import poems_json
+
+        req = R.WriteRequest(**fields)
+        return poems_json(req, await batcher.write(req))
+
+    @app.post("/api/suggest", response_model=S.SuggestOut, response_model_by_alias=True,
+              responses={**ERRORS, **BUSY}, tags=["poems"])
+    async def suggest(body: S.SuggestBody) -> dict:
+        """The characters that fit one place of a poem, best first (``tangshi suggest --json``)."""
+        req = S.to_request(body, R.SuggestRequest)
+        return await pool.run(poet.suggest, req)
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])
     def check_poem(body: S.CheckBody) -> dict:

@@ -8,6 +8,7 @@ pool never runs more than ``workers`` jobs at once.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -64,6 +65,15 @@ class BoundedPool:
             raise
         fut.add_done_callback(self._release)  # runs when the thread finishes (or the job is cancelled)
         return fut
+
+    async def run(self, fn: Callable[..., T], *args) -> T:
+        """``fn(*args)`` on a worker, awaited: :class:`Busy` at once when full, :class:`TimedOut` after the timeout."""
+        fut = self.submit(fn, *args)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(fut), self.timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            fut.cancel()
+            raise TimedOut(f"the answer took longer than {self.timeout:g} s") from None
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -36,6 +36,15 @@ CODES = {
     "rhyme_needs_rules": "a rhyme group with the rules off",
     "rhyme_too_small": "a rhyme group with too few rhyme characters for the form",
     "rhyme_mismatch": "a given line that does not rhyme in the chosen group",
+    "breaks_form": "a kept character whose tone no pattern takes there (params.line, pos, char)",
+    "rhymes_apart": "kept rhymes that share no rhyme group", "nothing_left": "every line kept: nothing to write",
+    "outside": "a line or character outside the poem (params.line or pos)",
+    "wrong_lines": "a poem with the wrong number of lines (params.got, want)",
+    "bad_line": "a line of the poem that is not the form's length in Chinese characters (params.line)",
+    "not_written": "a character before the slot not written yet (params.line, pos)",
+    "bad_keep": "keep names a line that is not there or not written (params.value)",
+    "keep_or_line": "a poem to revise with neither or both of keep and line, or with a first line",
+    "needs_poem": "keep or line without a poem",
     "invalid": "any other bad value of a field", "too_large": "a body over the size limit",
     "bad_length": "a bad Content-Length header", "bad_host": "a Host the server does not answer",
     "not_found": "no such path", "method_not_allowed": "the path does not take this method",
@@ -53,6 +62,16 @@ WRONG_TYPE = ("_type", "_parsing", "int_from_float")
 
 # (code, pattern) for the messages of tangshi.request, tangshi.poet, tangshi.script and tangshi.mood; first match wins
 INPUT_RULES = (
+    ("breaks_form", r"kept line (?P<line>\d+), character (?P<pos>\d+) 「(?P<char>.)」 breaks the form|break the rules"),
+    ("rhymes_apart", r"share no 平 group"),
+    ("nothing_left", r"names every line .*nothing is left to write"),
+    ("outside", r"(?:line (?P<line>\d+) is outside the poem|character (?P<pos>\d+) is outside line)"),
+    ("wrong_lines", r"the poem has (?P<got>\d+) lines; a (?P<form>\S+) has (?P<want>\d+)"),
+    ("bad_line", r"line (?P<line>\d+) of the poem, .* must be"),
+    ("not_written", r"line (?P<line>\d+), character (?P<pos>\d+) is not written yet"),
+    ("bad_keep", r"keep names (?:line )?'?(?P<value>[^';,]+?)'?[;,] "),
+    ("keep_or_line", r"needs either keep|first_line and poem both"),
+    ("needs_poem", r"needs the poem to revise"),
     ("unknown_char", r"does not know the character\(s\) (?P<chars>.+) in the "),
     ("not_han", r"must be Chinese characters only"),
     ("wrong_count", r"has (?P<got>\d+) characters; a (?P<form>\S+) has (?P<want>\d+) lines"),
@@ -72,7 +91,7 @@ INPUT_RULES = (
     ("out_of_range", r" must be [^,]*?, got "),
     ("wrong_type", r" must be (an integer|a number|true or false|text|a [\w ]+'s name|a form name)"),
 )
-INTS = ("got", "want", "max_length", "n", "beam")
+INTS = ("got", "want", "max_length", "n", "beam", "line", "pos")
 
 
 @dataclass(frozen=True)

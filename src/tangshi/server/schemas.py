@@ -160,6 +160,37 @@ class PoemsOut(BaseModel):
     """What ``tangshi write --json`` prints."""
 
     poems: list[PoemOut]
+    alternatives: Optional[list[str]] = Field(None, description="with line: that line of each poem, best first")
+
+
+SuggestBody = _schema(R.SuggestRequest, "SuggestBody", {"form": "五言绝句", "title": "登鹳雀楼", "line": 3, "pos": 2,
+                                                        "poem": "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"})
+
+
+class ReadingOut(BaseModel):
+    group: str = Field(..., description="the 平水韵 group, in the requested script")
+    tone: str = Field(..., description="平, 上, 去 or 入")
+    class_: str = Field(..., alias="class", description="平 or 仄")
+
+
+class SuggestionOut(BaseModel):
+    char: str
+    readings: list[ReadingOut]
+    logp: float = Field(..., description="log-probability of the character at the slot, given what comes before")
+    score: float = Field(..., description="logp plus the log-probabilities of the written characters after it in its line")
+
+
+class SuggestOut(BaseModel):
+    """What ``tangshi suggest --json`` prints."""
+
+    line: int
+    pos: int
+    char: Optional[str] = Field(..., description="the character the poem has there now (null: not written)")
+    tone: Literal["平", "仄", "either"] = Field(..., description="what the pattern needs there")
+    rhymes: bool = Field(..., description="whether the slot is a rhyme position")
+    rhyme: Optional[str] = Field(..., description="the rhyme group the other rhymes fix (null: none yet)")
+    pattern: str
+    suggestions: list[SuggestionOut]
 
 
 class HealthOut(BaseModel):
