@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "tangshi"
 FLOW = {
     "errors": 0, "paths": 0, "atomic": 0, "hanzi": 0,
     "metrics": 1, "corpus": 1, "mood": 1, "setting": 1, "plan": 1, "prosody": 1, "duizhang": 1, "script": 1, "nn": 1,
-    "request": 2, "masks": 2,
+    "request": 2, "masks": 2, "rhymebook": 2,
     "model": 3, "data": 4,
     "train": 5, "checkpoint": 5, "judge": 6,
     "decoding": 7,
