@@ -5,7 +5,8 @@ Every fenced block of README.md is accounted for:
 - ``python`` blocks run in a fresh interpreter;
 - each ``tangshi …`` command of a ``sh`` block (also after ``.venv/bin/``, ``torchrun …`` or
   ``&&``) is parsed by tangshi's own parser with its request validated; the quick ones
-  (``write``, ``check``, ``train --dry-run`` on the fixture corpus) also run, and must succeed;
+  (``write``, ``check``, ``suggest``, ``rhyme``, ``train --dry-run`` on the fixture corpus) also run,
+  and must succeed;
   ``make`` targets must exist;
 - a plain block right after a sentence naming a ``tangshi write`` command is that command's
   output, and must be reproduced exactly.
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
 BLOCK = re.compile(r"(?P<before>[^\n]*)\n\n?```(?P<lang>[a-z]*)\n(?P<body>.*?)\n```", re.S)
 BLOCKS = [(m["lang"], m["body"], m["before"]) for m in BLOCK.finditer(README)]
-RUN = {"write", "check"}  # fast enough to run for real; the rest are parsed and validated
+RUN = {"write", "check", "suggest", "rhyme"}  # fast enough to run for real; the rest are parsed and validated
 
 
 def commands() -> list[list[str]]:
@@ -68,10 +69,11 @@ def _validate(argv: list[str]) -> None:
     from tangshi.cli import build_parser
 
     args = build_parser(argv).parse_args(argv)
-    if argv[0] == "write":
+    if argv[0] in ("write", "suggest"):
         from tangshi.cli.write import request_of
+        from tangshi.request import SuggestRequest, WriteRequest
 
-        request_of(args)
+        request_of(args, WriteRequest if argv[0] == "write" else SuggestRequest)
     elif argv[0] == "train":
         from tangshi.model import ModelConfig
         from tangshi.train import TrainConfig

@@ -449,3 +449,21 @@ def test_bad_keep_over_http_is_422_naming_the_line(client):
                                           "keep": "2,4"})
     assert res.status_code == 422 and res.json()["code"] == "breaks_form" and res.json()["field"] == "keep"
     assert res.json()["errors"][0]["params"]["line"] == 2
+
+
+def test_rhyme_book_over_http(client):
+    group = client.get("/api/rhyme", params={"q": "东", "limit": 5}).json()
+    assert group["kind"] == "group" and group["group"]["name"] == "一东" and group["shown"] == 5
+    counts = [c["count"] for c in group["characters"]]
+    assert counts == sorted(counts, reverse=True)
+    char = client.get("/api/rhyme", params={"q": "看", "script": "traditional"}).json()
+    assert char["kind"] == "char" and {r["class"] for r in char["readings"]} == {"平", "仄"}
+
+
+@pytest.mark.parametrize("params,code,field", [({"q": "abc"}, "not_han", "q"), ({"q": "东西南北"}, "unknown_rhyme", "q"),
+                                               ({"q": "一二三四五六七八九"}, "too_long", "q"),
+                                               ({"q": "东", "limit": 0}, "out_of_range", "limit"),
+                                               ({"q": "东", "kind": "word"}, "not_a_choice", "kind")])
+def test_bad_rhyme_query_is_422_with_its_field(client, params, code, field):
+    res = client.get("/api/rhyme", params=params)
+    assert res.status_code == 422 and (res.json()["code"], res.json()["field"]) == (code, field), res.text

@@ -25,9 +25,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("tangshi.cli.check", "check a poem against the rules of regulated verse"),
     "train": ("tangshi.cli.train", "train a recurrent poet on the corpus"),
     "write": ("tangshi.cli.write", "write a poem with a trained model"),
+    "suggest": ("tangshi.cli.suggest", "the characters that fit one place of a poem"),
     "eval": ("tangshi.cli.eval", "evaluate a model on the test split"),
     "lab": ("tangshi.cli.lab", "diagnostics for learners: gradient flow, long-range memory"),
     "serve": ("tangshi.cli.serve", "serve the poet and the checker over HTTP"),
+    "rhyme": ("tangshi.cli.rhyme", "the rhyme book: a 平水韵 group's characters, or a character's readings"),
 }
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from typing import Literal
+
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -21,6 +23,7 @@ from starlette.exceptions import HTTPException
 from tangshi import __version__
 from tangshi import request as R
 from tangshi.errors import InputError, NoPoem
+from tangshi.rhymebook.book import QUERY_MAX
 from tangshi.script import convert
 from tangshi.server import menus
 from tangshi.server import problems as P
@@ -119,6 +122,16 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
         """The characters that fit one place of a poem, best first (``tangshi suggest --json``)."""
         req = S.to_request(body, R.SuggestRequest)
         return await pool.run(poet.suggest, req)
+
+    @app.get("/api/rhyme", responses=ERRORS, tags=["check"])
+    def rhyme(q: str = Query(..., max_length=QUERY_MAX, description="a 平水韵 group (东, 一东, 東韵, 董 …) or one character"),
+              script: S.Script = "simplified", kind: Literal["auto", "group", "char"] = "auto",
+              limit: int = Query(50, ge=1, le=500, description="characters a group lists at most")) -> dict:
+        """The rhyme book (``tangshi rhyme --json``): a group's characters, most rhymed first, with the words
+        poets rhymed them in; or a character's readings with lines of real poems that settle each."""
+        from tangshi.rhymebook import lookup
+
+        return lookup(q, script, kind, limit)
 
     @app.post("/api/check", response_model=S.ReportOut, responses=ERRORS, tags=["check"])
     def check_poem(body: S.CheckBody) -> dict:

@@ -45,6 +45,7 @@ CODES = {
     "bad_keep": "keep names a line that is not there or not written (params.value)",
     "keep_or_line": "a poem to revise with neither or both of keep and line, or with a first line",
     "needs_poem": "keep or line without a poem",
+    "unknown_rhyme": "a rhyme-book query that names no 平水韵 group and no character the lexicon reads",
     "invalid": "any other bad value of a field", "too_large": "a body over the size limit",
     "bad_length": "a bad Content-Length header", "bad_host": "a Host the server does not answer",
     "not_found": "no such path", "method_not_allowed": "the path does not take this method",
@@ -72,6 +73,9 @@ INPUT_RULES = (
     ("bad_keep", r"keep names (?:line )?'?(?P<value>[^';,]+?)'?[;,] "),
     ("keep_or_line", r"needs either keep|first_line and poem both"),
     ("needs_poem", r"needs the poem to revise"),
+    ("unknown_rhyme", r"is not the name of a 平水韵 group|neither a 平水韵 group's name|lexicon has no reading of"),
+    ("not_han", r"is not Chinese characters"),
+    ("too_long", r"has (?P<got>\d+) characters, at most (?P<max_length>\d+)"),
     ("unknown_char", r"does not know the character\(s\) (?P<chars>.+) in the "),
     ("not_han", r"must be Chinese characters only"),
     ("wrong_count", r"has (?P<got>\d+) characters; a (?P<form>\S+) has (?P<want>\d+) lines"),
@@ -121,7 +125,7 @@ def body(problems: list[Problem]) -> dict:
 def from_pydantic(error: dict) -> Problem:
     """A problem of one pydantic validation error (``RequestValidationError.errors()``' items)."""
     kind, ctx = error["type"], error.get("ctx") or {}
-    parts = [str(p) for p in error["loc"] if p != "body"]
+    parts = [str(p) for p in error["loc"] if p not in ("body", "query")]
     name = ".".join(parts) or None
     code = PYDANTIC.get(kind) or ("wrong_type" if kind.endswith(WRONG_TYPE) else "invalid")
     params: dict[str, Any] = {}
