@@ -98,6 +98,9 @@ def _advance_past_misses(cons, tok: int, fits: torch.Tensor, mask: torch.Tensor)
     """Advance every row by the given ``tok``; a row it does not fit advances as if an allowed item
     stood there (its templates and rhyme groups kept), so that one slip does not count the rest of the
     line as misses too: each position is judged on its own."""
+    if bool(fits.all()):  # the common case: every row takes it
+        advance(cons, torch.full_like(cons.step, tok), forced=True)
+        return
     sub = torch.where(fits, torch.tensor(tok), mask.float().argmax(1))  # (P,): the first allowed item
     groups, used = cons.groups.clone(), cons.used.clone()
     advance(cons, sub, forced=True)
