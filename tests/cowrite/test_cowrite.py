@@ -157,3 +157,14 @@ def test_the_cli_writes_alternatives_and_suggestions(tmp_path, capsys):
     assert main(["suggest", "--form", "五绝", "--poem", GUANQUE[1], "--line", "3", "--pos", "6"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "outside line 3" in err
+
+
+def test_a_poem_flag_that_names_no_readable_file_is_one_line(tmp_path, capsys):
+    from tangshi.cli.main import main
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe")
+    for value, needle in ((str(tmp_path / "missing.txt"), "No such file"), (str(bad), "not UTF-8")):
+        assert main(["write", "--form", "五绝", "--poem", value, "--keep", "1"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and needle in err

@@ -61,17 +61,17 @@ def request_of(args: argparse.Namespace, cls: type = WriteRequest):
 
 def poem_text(value: str) -> str:
     """A poem flag's text: the value itself, or the file it names, or standard input for ``-``."""
-    from tangshi.request import POEM_MAX
+    from tangshi.request import MARKS, POEM_MAX
 
     if value == "-":
         return sys.stdin.read(4 * POEM_MAX)
-    path = Path(value)
-    if len(value) < 256 and not any(is_han(c) for c in value) and path.is_file():
-        try:
-            return path.read_bytes()[: 8 * POEM_MAX].decode("utf-8", errors="strict")
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"cannot read the poem from {value}: {err}", field="poem") from None
-    return value
+    if any(is_han(c) or c in MARKS for c in value):  # the poem itself
+        return value
+    try:  # no Chinese character, no mark: the name of a file
+        return Path(value).read_bytes()[: 8 * POEM_MAX].decode("utf-8", errors="strict")
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else "not UTF-8 text"
+        raise InputError(f"cannot read the poem from the file {value!r}: {reason}", field="poem") from None
 
 
 def run(args: argparse.Namespace) -> int:
