@@ -65,7 +65,7 @@ def poem_text(value: str) -> str:
 
     if value == "-":
         return sys.stdin.read(4 * POEM_MAX)
-    if any(is_han(c) or c in MARKS for c in value):  # the poem itself
+    if any(is_han(c) or (c in MARKS and not c.isascii()) for c in value):  # the poem itself (□ ○, not _ or *)
         return value
     try:  # no Chinese character, no mark: the name of a file
         return Path(value).read_bytes()[: 8 * POEM_MAX].decode("utf-8", errors="strict")
