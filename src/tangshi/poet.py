@@ -332,8 +332,8 @@ class Poet:
         shown: dict[str, object] = {}  # two characters of the model's script may read as one in the user's (迴 回)
         for p in props:
             shown.setdefault(from_model(self.vocab.chars[p.token], req.script), p)
-        slots = {t[at[1]] for t in line_templates(fit.patterns[0].lines[at[0]])}
-        rhymes = at[1] == f.n_chars - 1 and at[0] in fit.patterns[0].rhyme_lines
+        slots = {t[at[1]] for pat in fit.patterns for t in line_templates(pat.lines[at[0]])}
+        rhymes = at[1] == f.n_chars - 1 and any(at[0] in pat.rhyme_lines for pat in fit.patterns)
         current = split_lines(req.poem)[at[0]][at[1]]
         return {"line": req.line, "pos": req.pos, "char": current if is_han(current) else None,
                 "tone": {"P": "平", "Z": "仄"}.get("".join(sorted(slots)), "either"),

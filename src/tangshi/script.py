@@ -74,18 +74,36 @@ def from_model(text: str, script: str) -> str:
 
 
 def to_model(text: str, vocab: Vocab) -> tuple[str, list[tuple[str, str]]]:
-    """Map user text onto the vocabulary: (mapped text, [(char, converted) the model lacks])."""
+    """Map user text onto the vocabulary: (mapped text, [(char, converted) the model lacks]).
+
+    Each character: its ``s2t`` conversion, or itself, or — a simplified character whose conversion
+    is another character than the model's (闲: OpenCC gives 閒, the model may know 閑) — the model's
+    character that :func:`simplify` shows as it, so that whatever the model wrote and showed in
+    simplified script reads back."""
     converted = s2t_aligned(text)
+    shown = _shown_as(tuple(vocab.chars))
     out, unknown = [], []
     for orig, conv in zip(text, converted):
         if conv in vocab:
             out.append(conv)
         elif orig in vocab:
             out.append(orig)
+        elif orig in shown:
+            out.append(shown[orig])
         else:
             out.append(orig)
             unknown.append((orig, conv))
     return "".join(out), unknown
+
+
+@lru_cache(maxsize=4)
+def _shown_as(chars: tuple[str, ...]) -> dict[str, str]:
+    """Simplified character → the first of the model's characters :func:`simplify` shows as it."""
+    out: dict[str, str] = {}
+    singles = [c for c in chars if len(c) == 1]
+    for c, s in zip(singles, simplify("".join(singles))):
+        out.setdefault(s, c)
+    return out
 
 
 def require_known(text: str, vocab: Vocab, what: str, field: str | None = None) -> str:

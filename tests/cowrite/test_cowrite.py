@@ -168,3 +168,15 @@ def test_a_poem_flag_that_names_no_readable_file_is_one_line(tmp_path, capsys):
         assert main(["write", "--form", "五绝", "--poem", value, "--keep", "1"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and needle in err
+
+
+def test_a_fault_before_the_slot_does_not_open_it(shipped):
+    """渭城曲 has a 失粘 (君 平 where 仄 is due): a slot after it still gets only what its pattern
+    takes — 仄 at line 3's 2nd place, a 十一真 rhyme at line 2's end — not anything at all."""
+    wei = "渭城朝雨浥轻尘，客舍青青柳色新。劝君更尽一杯酒，西出阳关无故人。"
+    out = shipped.suggest(form="七绝", poem=wei, line=3, pos=2, n=6)
+    assert out["tone"] == "仄" and len(out["suggestions"]) == 6
+    assert all(any(r["class"] == "仄" for r in s["readings"]) for s in out["suggestions"])
+    out = shipped.suggest(form="七绝", poem=wei, line=2, pos=7, n=6)
+    assert out["rhyme"] == "十一真"
+    assert all(any(r["group"] == "十一真" for r in s["readings"]) for s in out["suggestions"])

@@ -169,7 +169,7 @@ def test_cli_json_schema(tiny_model, capsys) -> None:
     assert main(["write", "--model", str(tiny_model), "--form", "五律", "--title", "江楼", "-n", "2",
                  "--seed", "1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["poems"] and len(out["poems"]) == 2
+    assert list(out) == ["poems", "alternatives"] and len(out["poems"]) == 2 and out["alternatives"] is None
     for p in out["poems"]:
         assert {"text", "lines", "form", "title", "score", "check"} <= set(p)
         assert p["form"] == "五言律诗" and p["title"] == "江楼"

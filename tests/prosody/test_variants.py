@@ -136,3 +136,19 @@ def test_the_docs_state_the_table_count():
     count = json.loads(DATA.read_text("utf-8"))["count"]
     assert f"{count} characters" in tangshi.script.__doc__
     assert f"**{count}**" in (ROOT / "docs" / "prosody.md").read_text("utf-8")
+
+
+def test_every_character_the_poet_shows_in_simplified_reads_back() -> None:
+    """What the shipped poet writes, shown in simplified script, maps back onto its vocabulary — 闲 to
+    閑 (OpenCC's s2t gives 閒), 仑 to 崙 — so a writer can send a poem back to revise it."""
+    from tangshi.poet import Poet
+    from tangshi.script import from_model, to_model
+
+    vocab = Poet.load().vocab
+    chars = [c for c in vocab.chars if len(c) == 1]
+    shown = from_model("".join(chars), "simplified")
+    mapped, unknown = to_model(shown, vocab)
+    assert not unknown
+    changed = [(m, s) for m, s in zip(mapped, shown) if from_model(m, "simplified") != s]
+    assert len(changed) <= 2, changed  # 馀 reads back as 餘 (shown 余), 縆 as 緪: the same words
+    assert to_model("闲", vocab)[0] in ("閑", "閒") and to_model("仑", vocab)[0] in vocab

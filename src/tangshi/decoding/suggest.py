@@ -10,11 +10,11 @@ that only starts well:
     score(c) = log ŷ(c | before) + Σ_{t after the slot in its line, written} log ŷ(y(t) | before, c, …)
 
 A proposal after which a written character of its line no longer fits the pattern (a 孤平 the next
-character makes, say) is dropped.
+character makes, say) is dropped — unless no proposal would let it fit (a fault of the line itself).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 import torch
 
@@ -24,7 +24,7 @@ from tangshi.prosody.forms import Form, Pattern
 WIDEN = 3  # proposals read on per suggestion asked for
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Proposal:
     """A character for the slot, in the model's script, with the poet's scores."""
 
@@ -45,7 +45,7 @@ def propose(dec, form: Form, pats: list[Pattern], title: str, forced: dict[tuple
     run = _Run(dec, form, pats, title, forced, cfg, {}, contrast=False)
     for i in range(line + 1):
         for j in range(form.n_chars if i < line else pos):
-            run.feed(run.at(i, j))
+            _feed(run, run.at(i, j))
         if i < line:
             run.end_line(i)
     step = run.at(line, pos)
@@ -64,9 +64,34 @@ def propose(dec, form: Form, pats: list[Pattern], title: str, forced: dict[tuple
         if step.given is None:  # not written yet: the reading stops here
             break
         if run.rules is not None and j < form.n_chars - 1:  # its tone still fits (a kept rhyme is taken already)
-            ok &= run.rules.mask(step)[:, step.given]
+            fits = run.rules.mask(step)[:, step.given]
+            if bool(fits.any()):  # a character no proposal can make fit is the line's own fault, not theirs
+                ok &= fits
         run.place(step, run.keep(step), run.predict(step, guide=False))
     return _ranked(run, chars, first, ok, n)
+
+
+def _feed(run, step) -> None:
+    """Feed a written character. One its row's pattern does not take there (a poem with a fault before
+    the slot, 渭城曲's 失粘 say) leaves the row's line templates as an allowed character would, so that
+    the slot is judged on its own rules — not left with no template, where anything would pass."""
+    rules = run.rules
+    if rules is None:
+        run.feed(step)
+        return
+    mask = rules.mask(step)  # (B, V)
+    fits = mask[:, step.given]  # (B,)
+    if bool(fits.all()):
+        run.feed(step)
+        return
+    from tangshi.decoding.processors.rules import advance
+
+    c = rules.cons
+    alt = dataclasses.replace(c, step=c.step.clone(), live=c.live.clone(), groups=c.groups.clone(),
+                              used=c.used.clone(), prev=None if c.prev is None else c.prev.clone())
+    advance(alt, torch.where(fits, torch.tensor(step.given), mask.float().argmax(1)), forced=True)
+    run.feed(step)
+    rules.cons.live[~fits] = alt.live[~fits]
 
 
 def _ranked(run, chars: torch.Tensor, first: torch.Tensor, ok: torch.Tensor, n: int) -> list[Proposal]:

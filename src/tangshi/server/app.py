@@ -168,5 +168,7 @@ def _routes(app: FastAPI, poet, pool: BoundedPool, candidates: int | None) -> No
                            "chars": f.n_chars} for f in FORMS],
                 "kinds": {**ERROR_KINDS, **NOTE_KINDS}, "errors": list(ERROR_KINDS),
                 "write": R.limits(R.WriteRequest), "check": R.limits(R.CheckRequest),
+                "suggest": R.limits(R.SuggestRequest), "rhyme": {"q": {"max_length": QUERY_MAX},
+                                                                 "limit": {"min": 1, "max": 500, "default": 50}},
                 "menus": menus.menus(), "rhyme_groups": menus.rhyme_groups(), "error_codes": P.CODES,
                 "conditions": poet.conditions, "body_bytes": app.state.max_body}

@@ -66,9 +66,9 @@ INPUT_RULES = (
     ("breaks_form", r"kept line (?P<line>\d+), character (?P<pos>\d+) 「(?P<char>.)」 breaks the form|break the rules"),
     ("rhymes_apart", r"share no 平 group"),
     ("nothing_left", r"names every line .*nothing is left to write"),
-    ("outside", r"(?:line (?P<line>\d+) is outside the poem|character (?P<pos>\d+) is outside line)"),
+    ("outside", r"(?:line (?P<line>\d+) is outside the poem|character (?P<pos>\d+) is outside line (?P<in_line>\d+))"),
     ("wrong_lines", r"the poem has (?P<got>\d+) lines; a (?P<form>\S+) has (?P<want>\d+)"),
-    ("bad_line", r"line (?P<line>\d+) of the poem, .* must be"),
+    ("bad_line", r"line (?P<line>\d+) of the poem, .* must be (?P<want>\d+) Chinese characters"),
     ("not_written", r"line (?P<line>\d+), character (?P<pos>\d+) is not written yet"),
     ("bad_keep", r"keep names (?:line )?'?(?P<value>[^';,]+?)'?[;,] "),
     ("keep_or_line", r"needs either keep|first_line and poem both"),
@@ -95,7 +95,7 @@ INPUT_RULES = (
     ("out_of_range", r" must be [^,]*?, got "),
     ("wrong_type", r" must be (an integer|a number|true or false|text|a [\w ]+'s name|a form name)"),
 )
-INTS = ("got", "want", "max_length", "n", "beam", "line", "pos")
+INTS = ("got", "want", "max_length", "n", "beam", "line", "pos", "in_line")
 
 
 @dataclass(frozen=True)
