@@ -38,7 +38,8 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     x *= np.float32(1 / temperature)
     x -= x.max(axis=1, keepdims=True)
     ok = allowed.cpu().numpy()  # (B, V) bool
-    w = np.exp(x) * ok  # (B, V) ∝ p
+    w = np.exp(x)  # (B, V) ∝ p, then 0 where not allowed (in place: no new arrays)
+    w *= ok
     for b in np.flatnonzero(w.max(axis=1) < 1e-20):  # every allowed item far below the likeliest overall:
         z = np.where(ok[b], x[b], -np.inf)  # renormalise on the allowed ones, or float32 underflows
         w[b] = np.exp(z - z.max())

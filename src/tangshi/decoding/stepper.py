@@ -60,7 +60,10 @@ def _linear(weight: Tensor, bias: Tensor | None, precision: str) -> Callable[[Te
         warnings.simplefilter("ignore")
         q = torch.quantize_per_channel(w, scale.double(), torch.zeros(w.shape[0], dtype=torch.long), 0, torch.qint8)
         packed = torch.ops.quantized.linear_prepack(q, None if bias is None else bias.detach().float())
-    op = torch.ops.quantized.linear_dynamic.default  # the overload itself: less dispatch per call
+    # the overload's C++ function itself: no Python dispatch per call (TorchBindOpOverload.__call__ only
+    # looks for fake script objects, which packed weights are not)
+    overload = torch.ops.quantized.linear_dynamic.default
+    op = getattr(overload, "_op", overload)
     # reduce_range: activations in 7 bits, so that no pair of u8·s8 products overflows the int16 sums of
     # AVX2's vpmaddubsw; the int32 result is then exact, and the same on every x86 CPU (AVX2, AVX-512, VNNI).
     return lambda x: op(x, packed, True)
