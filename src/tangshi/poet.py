@@ -317,6 +317,7 @@ class Poet:
         from tangshi.hanzi import is_han, split_lines
         from tangshi.masks.constraints import line_templates
         from tangshi.prosody.lexicon import group_name
+        from tangshi.rhymebook.book import readings
         from tangshi.script import from_model, require_known
 
         req = _request(request, fields, SuggestRequest)
@@ -392,9 +393,9 @@ class Poet:
         from tangshi.script import require_known
 
         forced: dict[tuple[int, int], int] = {}
-        what, name = ("first line", "first_line") if req.poem is None else ("poem", "poem")
         for i, line in req.kept_lines().items():
-            for j, ch in enumerate(require_known(line, self.vocab, what if req.poem is None else f"line {i + 1}", name)):
+            what, name = ("first line", "first_line") if req.poem is None else (f"line {i + 1}", "poem")
+            for j, ch in enumerate(require_known(line, self.vocab, what, name)):
                 forced[(i, j)] = self.vocab.index[ch]
         if req.heads is not None:
             for i, ch in enumerate(require_known(req.heads, self.vocab, "acrostic", "acrostic")):
@@ -439,7 +440,7 @@ class Poet:
         clashing = [clashes(job.title, c.lines) for c in cands]
         order = sorted(range(len(cands)), key=lambda i: rank_key(ranks[i], clashing[i], req.setting_strength)) \
             if enough else range(len(cands))
-        out, apart = [], []
+        out, apart, spread = [], [], _spread(req)
         for i in order:
             c = cands[i]
             lines = [from_model(line, req.script) for line in c.lines]
@@ -454,7 +455,7 @@ class Poet:
                     sound = check(other, mode).ok
             out.append((Poem(text, lines, req.form, from_model(job.title, req.script), c.score, c.pmi,
                              ranks[i], c.pattern.name, report.to_json(), clashing[i], _plan_report(c, req)), sound))
-            if enough and sound and all(lines_apart(lines, q) >= _spread(req) for q in apart):
+            if enough and sound and all(lines_apart(lines, q) >= spread for q in apart):
                 apart.append(lines)
                 if len(apart) >= enough:
                     break
@@ -553,17 +554,6 @@ def _request(request, fields: dict, cls: type = WriteRequest):
     if not isinstance(request, cls):
         raise InputError(f"{what}() takes a {cls.__name__} or keyword fields, not {type(request).__name__}")
     return dataclasses.replace(request, **fields) if fields else request
-
-
-def readings(char: str, script: str) -> list[dict]:
-    """A character's 平水韵 readings: each group (in ``script``), its tone (平 上 去 入) and class (平 or 仄)."""
-    from tangshi.prosody.lexicon import group_name, load, to_traditional
-
-    lex = load()
-    return [{"group": group_name(lex.groups[g].name, script), "tone": lex.groups[g].tone,
-             "class": "平" if lex.groups[g].ping else "仄"} for g in lex.lookup(to_traditional(char))]
-
-
 
 
 

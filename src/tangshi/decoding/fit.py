@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
-from tangshi.decoding.processors.rules import advance
+from tangshi.decoding.processors.rules import advance_past
 from tangshi.prosody.forms import Form, Pattern
 
 
@@ -48,7 +48,7 @@ def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, 
             tok = forced.get((line, pos)) if line in given else None
             mask = cons.mask()  # (P, V)
             if tok is None:  # a character still to write between kept ones: pass it, judging nothing
-                _advance_past_misses(cons, 0, torch.zeros(len(pats), dtype=torch.bool), mask)
+                advance_past(cons, 0, torch.zeros(len(pats), dtype=torch.bool), mask)
                 continue
             fits = mask[:, tok]  # (P,)
             allowed = fits.tolist()
@@ -58,7 +58,7 @@ def fit_given(prosody, form: Form, pats: list[Pattern], forced: dict[tuple[int, 
                 for pat, ok in zip(pats, allowed):
                     if not ok and pat.lines[line].core == "a":
                         big_ao.setdefault((line + 1, rescue_pos(pat.lines[line + 1])), set()).add(pat)
-            _advance_past_misses(cons, tok, fits, mask)
+            advance_past(cons, tok, fits, mask)
     if rules == "strict":  # judge the given lines as the checker reads them: each 多音字 in its context
         misses = [a * 100 + b for a, b in zip(_checked_misses(prosody, pats, forced, given), misses)]
     best = min(misses)
@@ -92,19 +92,3 @@ def _checked_misses(prosody, pats: list[Pattern], forced: dict[tuple[int, int], 
                 errors += 1  # a rhyme position needs a 平 reading
         out.append(errors)
     return out
-
-
-def _advance_past_misses(cons, tok: int, fits: torch.Tensor, mask: torch.Tensor) -> None:
-    """Advance every row by the given ``tok``; a row it does not fit advances as if an allowed item
-    stood there (its templates and rhyme groups kept), so that one slip does not count the rest of the
-    line as misses too: each position is judged on its own."""
-    if bool(fits.all()):  # the common case: every row takes it
-        advance(cons, torch.full_like(cons.step, tok), forced=True)
-        return
-    sub = torch.where(fits, torch.tensor(tok), mask.float().argmax(1))  # (P,): the first allowed item
-    groups, used = cons.groups.clone(), cons.used.clone()
-    advance(cons, sub, forced=True)
-    miss = ~fits
-    cons.groups[miss], cons.used[miss] = groups[miss], used[miss]
-    if cons.prev is not None:  # the left context of the next character is the given one
-        cons.prev = torch.where(cons.prev == len(cons.vocab.chars), cons.prev, torch.tensor(tok))

@@ -19,6 +19,7 @@ import dataclasses
 import torch
 
 from tangshi.decoding.config import DecodeConfig
+from tangshi.decoding.processors.rules import advance_past
 from tangshi.prosody.forms import Form, Pattern
 
 WIDEN = 3  # proposals read on per suggestion asked for
@@ -72,9 +73,10 @@ def propose(dec, form: Form, pats: list[Pattern], title: str, forced: dict[tuple
 
 
 def _feed(run, step) -> None:
-    """Feed a written character. One its row's pattern does not take there (a poem with a fault before
-    the slot, 渭城曲's 失粘 say) leaves the row's line templates as an allowed character would, so that
-    the slot is judged on its own rules — not left with no template, where anything would pass."""
+    """Feed a written character. A row whose pattern does not take it there (a poem with a fault before
+    the slot, 渭城曲's 失粘 say) keeps its rules as :func:`~tangshi.decoding.processors.rules.advance_past`
+    leaves them, so that the slot is judged on its own rules — not on a line with no template left,
+    where anything would pass."""
     rules = run.rules
     if rules is None:
         run.feed(step)
@@ -84,14 +86,11 @@ def _feed(run, step) -> None:
     if bool(fits.all()):
         run.feed(step)
         return
-    from tangshi.decoding.processors.rules import advance
-
-    c = rules.cons
-    alt = dataclasses.replace(c, step=c.step.clone(), live=c.live.clone(), groups=c.groups.clone(),
-                              used=c.used.clone(), prev=None if c.prev is None else c.prev.clone())
-    advance(alt, torch.where(fits, torch.tensor(step.given), mask.float().argmax(1)), forced=True)
+    c = rules.cons  # its state before, advanced past the slip below (groups and rhymes change in place)
+    cons = dataclasses.replace(c, groups=c.groups.clone(), used=c.used.clone())
     run.feed(step)
-    rules.cons.live[~fits] = alt.live[~fits]
+    advance_past(cons, step.given, fits, mask)
+    rules.cons = cons
 
 
 def _ranked(run, chars: torch.Tensor, first: torch.Tensor, ok: torch.Tensor, n: int) -> list[Proposal]:

@@ -147,6 +147,13 @@ def _other_groups(lex: Lexicon, chars: list[str], gid: int, script: str) -> list
     return [group_name(lex.groups[g].name, script) for g in others]
 
 
+def readings(char: str, script: str = "simplified") -> list[dict]:
+    """A character's 平水韵 readings, each its group (in ``script``), tone (平 上 去 入), class (平 or 仄)
+    and section; [] for a character the lexicon does not read."""
+    lex = load_lexicon()
+    return [_group_json(lex, gid, script, "group") for gid in dict.fromkeys(lex.lookup(to_traditional(char)))]
+
+
 def _group_json(lex: Lexicon, gid: int, script: str, key: str = "name") -> dict:
     """A group's name in ``script`` (under ``key``), its tone (平 上 去 入), class (平 or 仄) and section."""
     g = lex.groups[gid]

@@ -171,6 +171,7 @@ class ReadingOut(BaseModel):
     group: str = Field(..., description="the 平水韵 group, in the requested script")
     tone: str = Field(..., description="平, 上, 去 or 入")
     class_: str = Field(..., alias="class", description="平 or 仄")
+    section: str = Field(..., description="上平, 下平, 上, 去 or 入")
 
 
 class SuggestionOut(BaseModel):

@@ -67,4 +67,22 @@ def advance(cons: ConstraintState, tokens: torch.Tensor, forced: bool) -> None:
     cons.groups[lost] = groups[lost]
 
 
+def advance_past(cons: ConstraintState, tok: int, fits: torch.Tensor, mask: torch.Tensor) -> None:
+    """Advance every row by a given character ``tok``. A row whose pattern does not take it there
+    (``fits`` false; ``mask`` the rows' mask before it) advances as if the first item its mask allows
+    stood there — its templates alive, its rhyme groups and rhymes as they were, the given character its
+    left context — so that one slip leaves the rest of the line judged on its own rules, not on none
+    (fitting given lines to patterns; reading a poem up to a slot, :mod:`tangshi.decoding.suggest`)."""
+    if bool(fits.all()):  # the common case: every row takes it
+        advance(cons, torch.full_like(cons.step, tok), forced=True)
+        return
+    sub = torch.where(fits, torch.tensor(tok), mask.float().argmax(1))  # (B,): the first allowed item
+    groups, used = cons.groups.clone(), cons.used.clone()
+    advance(cons, sub, forced=True)
+    miss = ~fits
+    cons.groups[miss], cons.used[miss] = groups[miss], used[miss]
+    if cons.prev is not None:  # the left context of the next character is the given one
+        cons.prev = torch.where(cons.prev == len(cons.vocab.chars), cons.prev, torch.tensor(tok))
+
+
 PROCESSOR = Rules
