@@ -77,6 +77,33 @@ def test_allowed_items_far_below_the_rest_are_still_drawn_by_their_odds() -> Non
     assert abs(share - 1 / (1 + math.exp(-1))) < 0.03  # e^0 : e^-1
 
 
+def textbook_pick(w: np.ndarray, u: float, top_p: float) -> int:
+    """One draw by the definition: sort (ties by position), cut at top_p of the mass, and take the
+    first rank whose running mass exceeds u times the kept mass."""
+    order = [int(i) for i in np.argsort(-w, kind="stable") if w[i] > 0]
+    mass = np.cumsum(w[order], dtype=np.float64)
+    k = len(order) if top_p >= 1 else min(int((mass < top_p * w.sum(dtype=np.float64)).sum()) + 1, len(order))
+    return order[min(int((mass <= u * mass[k - 1]).sum()), k - 1)]
+
+
+@pytest.mark.parametrize("top_p", [0.9, 0.5, 0.999, 1.0])
+def test_each_draw_is_the_textbook_draw_for_its_uniform(top_p: float) -> None:
+    """Masked rows (mostly zeros), flat rows (a nucleus past the first 512 ranks) and tied values:
+    for the same uniforms, the sampler picks exactly the item the definition picks."""
+    gen = torch.Generator().manual_seed(3)
+    V = 7000
+    logp = torch.log_softmax(torch.randn(12, V, generator=gen) * torch.tensor([3.0] * 8 + [0.05] * 4)[:, None], -1)
+    logp[10, :3000] = logp[10, 0]  # many equal values
+    logp = torch.log_softmax(logp, -1)
+    allowed = torch.rand(12, V, generator=gen) < torch.tensor([0.5, 0.05, 0.01, 0.9] * 3)[:, None]
+    got = sample(logp, allowed, 0.6, 0, top_p, torch.Generator().manual_seed(7)).numpy()
+    u = torch.rand(12, generator=torch.Generator().manual_seed(7), dtype=torch.float64).numpy()
+    x = logp.numpy() / np.float32(0.6)
+    x -= x.max(axis=1, keepdims=True)
+    w = np.exp(x) * allowed.numpy()
+    assert [textbook_pick(w[b], u[b], top_p) for b in range(12)] == got.tolist()
+
+
 @pytest.mark.parametrize("bias", [None, "zeros"])
 def test_sampling_leaves_the_callers_log_probabilities_as_they_were(bias) -> None:
     """The loop scores the chosen characters from the same tensor after sampling (a given

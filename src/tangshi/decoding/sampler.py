@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-SHORTLIST = 512  # ranks summed first when looking for the top-p cut (the cut's p90 is ~360 here)
+SHORTLIST = 512  # ranks summed first when looking for the top-p cut under top-k (the cut's p90 is ~360 here)
 
 
 def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k: int, top_p: float,
@@ -28,9 +28,10 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     As in common practice, top-k keeps the k likeliest items and top-p then keeps the
     smallest prefix of them, likeliest first, that holds top_p of their probability.
     Exact, and fast at these sizes (B ≤ 64, V ≈ 7k), where each torch call costs more in
-    dispatch than in work: in numpy, a partition keeps each row's likeliest values (a short
-    sort, no argsort, no running sum over V) to find the kept ranks, a uniform picks a rank by
-    its probability, and the item holding that value is looked up. The uniforms come from ``g``: a seed still
+    dispatch than in work: in numpy, each row's likeliest values are found without sorting V
+    (under top-p, only the values that can hold the nucleus, :func:`_holding`; else a partition),
+    to find the kept ranks; a uniform picks a rank by its probability, and the item holding that
+    value is looked up. The uniforms come from ``g``: a seed still
     gives the same poem.
     """
     x = logp.float().cpu().numpy()  # (B, V)
@@ -49,15 +50,18 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     if top_k:
         k = np.minimum(k, top_k)
     kmax = int(k.max())
-    desc = _largest(w, kmax if top_p >= 1 else min(kmax, SHORTLIST))  # (B, head): likeliest first
-    mass = np.cumsum(desc, axis=1, dtype=np.float64)  # (B, head): running mass by rank
     if top_p < 1:  # keep ranks up to the first whose running mass reaches top_p of the top-k's
         total = _largest(w, top_k).sum(axis=1, dtype=np.float64) if top_k else w.sum(axis=1, dtype=np.float64)
         need = top_p * total  # (B,)
+        desc = _largest(w, min(kmax, SHORTLIST)) if top_k else _holding(w, total - need, k)  # (B, head)
+        mass = np.cumsum(desc, axis=1, dtype=np.float64)  # (B, head): running mass by rank
         if np.any(mass[:, -1] < need):  # a flat row: its cut lies past the head
             desc = _largest(w, kmax)
             mass = np.cumsum(desc, axis=1, dtype=np.float64)
         k = np.minimum((mass < need[:, None]).sum(axis=1) + 1, k)
+    else:
+        desc = _largest(w, kmax)  # (B, kmax): likeliest first
+        mass = np.cumsum(desc, axis=1, dtype=np.float64)
     u = torch.rand(B, generator=g, dtype=torch.float64).numpy()  # (B,) uniform in [0, 1)
     target = u * mass[rows, k - 1]  # (B,): a point in the kept mass
     rank = np.minimum((mass <= target[:, None]).sum(axis=1), k - 1)  # the first rank whose running mass exceeds it
@@ -67,6 +71,22 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     for b in np.flatnonzero(rank > first):  # ties: the (rank - first)-th such item (rare)
         picks[b] = np.flatnonzero(w[b] == value[b])[rank[b] - first[b]]
     return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
+
+
+def _holding(w: np.ndarray, rest: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """(B, V) -> (B, head): each row's values at or above τ = rest / n, largest first, zero-padded.
+
+    The row's n non-zero values below τ hold less than n·τ = ``rest`` between them, so those at
+    or above it hold more than the row's mass less ``rest``: with rest = total − top_p·total, the
+    whole nucleus. Masked rows are mostly zeros, on which a partition is slow; picking the few
+    values above τ and sorting them is not, and gives the same leading values.
+    """
+    tau = rest / np.maximum(n, 1)  # (B,)
+    heads = [np.sort(row[row >= t]) for row, t in zip(w, tau)]  # ascending
+    out = np.zeros((len(heads), max(1, max(map(len, heads)))), dtype=w.dtype)
+    for b, h in enumerate(heads):
+        out[b, : len(h)] = h[::-1]
+    return out
 
 
 def _largest(w: np.ndarray, m: int) -> np.ndarray:
