@@ -15,7 +15,7 @@ from tangshi.request import DECODE_FIELDS, WriteRequest
 
 def test_the_chain_is_every_processor_in_order() -> None:
     names = [c.__name__ for c in chain()]
-    assert names == ["Rules", "Repetition", "Rescue", "Parallel", "Mood", "Setting", "Plan"]
+    assert names == ["Rules", "Repetition", "Rescue", "Parallel", "Mood", "Setting", "Plan", "Stock"]
     assert all(issubclass(c, Processor) for c in chain())
 
 
@@ -40,7 +40,7 @@ def test_every_decoding_field_but_n_and_seed_parts_batches(name: str) -> None:
     base = WriteRequest(form="五绝", title="秋")
     other = {"rules": "lenient", "rhyme": "东", "temperature": 0.9, "top_k": 5, "top_p": 0.5, "candidates": 4,
              "guidance": 2.0, "repeat_penalty": 1.0, "parallelism": 1.0, "dynasty": "宋", "mood": "喜",
-             "mood_strength": 1.0, "setting_strength": 0.0, "line_samples": 3}[name]
+             "mood_strength": 1.0, "setting_strength": 0.0, "line_samples": 3, "stock": 1.0}[name]
     assert base.batch_key() != base.replace(**{name: other}).batch_key()
     assert base.batch_key() == base.replace(n=2, title="春").batch_key()
 

@@ -16,6 +16,7 @@ from tangshi.decoding.config import DecodeConfig, choose_patterns, generator
 from tangshi.decoding.fit import Fit, fit_given
 from tangshi.decoding.loop import Decoder
 from tangshi.decoding.processors.repetition import REPEAT_PENALTY, model_penalties, table_penalty
+from tangshi.decoding.processors.stock import model_stock
 
 __all__ = ["Decoder", "DecodeConfig", "Candidate", "rank_score", "choose_patterns", "generator", "Fit", "fit_given",
-           "REPEAT_PENALTY", "model_penalties", "table_penalty"]
+           "REPEAT_PENALTY", "model_penalties", "table_penalty", "model_stock"]

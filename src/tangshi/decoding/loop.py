@@ -53,13 +53,16 @@ class Decoder:
     """Holds a model, its vocabulary, the prosody tables and each processor's tables; decodes batches."""
 
     def __init__(self, model: PoemModel, vocab: Vocab, precision: str = "auto",
-                 penalties: dict[str, float] | None = None) -> None:
+                 penalties: dict[str, float] | None = None, stock: dict[str, float] | None = None) -> None:
         """``penalties``: the repetition penalty per form (full names) when a request names none
-        (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`.processors.repetition.model_penalties`)."""
+        (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`.processors.repetition.model_penalties`).
+        ``stock``: the model's stock pairs, pair → log over-use (:func:`.processors.stock.model_stock`)."""
+        from tangshi.decoding.processors.stock import StockTable
         from tangshi.decoding.stepper import Stepper
 
         self.model, self.vocab = model.eval(), vocab
         self.penalties = dict(penalties or REPEAT_PENALTY)
+        self.stock = StockTable(stock or {}, vocab.index)
         self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.decoding.stepper)
         self.prosody = VocabProsody.cached(vocab.chars)
         self.hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
@@ -148,7 +151,7 @@ class _Run:
         self.plans = list(plans) if plans else [()] * B  # (B,) each row's plan, following it through reorders
         self.plan_ids = _plan_ids(self.plans) if dec.model.cfg.plan_inputs and plans else None  # (B, slots, 2)
         setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles),
-                      tuple(self.plans) if plans else ())
+                      tuple(self.plans) if plans else (), dec.stock)
         self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
         self.rules = next((p for p in self.processors if isinstance(p, Rules)), None)
         self.groups = _groups(B, cfg.n) if cfg.beam else []

@@ -46,6 +46,7 @@ class Setup:
     penalties: dict[str, float]  # the model's repetition penalty per form (processors.repetition)
     titles: tuple[str, ...] = ()  # (B,) each row's title, in the model's script ("" none)
     plans: tuple = ()  # (B,) each row's plan: per slot, the keyword's token ids or None (tangshi.plan); () none
+    stock: Any = None  # the model's stock pairs (processors.stock.StockTable), or None
 
     @property
     def rows(self) -> int:

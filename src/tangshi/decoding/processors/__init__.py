@@ -2,7 +2,8 @@
 
 Each module here sets ``PROCESSOR`` to its class; :func:`chain` finds them all and orders them by
 their ``order``: the rules (10), the repetition guard and penalty (20), the 对句相救 rescue (30), the
-对仗 bias (40), the mood bias (50). A new bias is a new file here.
+对仗 bias (40), the mood bias (50), the setting bias (60), the plan (70), the stock pairs (80). A new
+bias is a new file here.
 """
 from __future__ import annotations
 
