@@ -25,11 +25,11 @@ def test_each_line_is_the_best_of_its_samples_by_the_ranking(shipped, monkeypatc
     import tangshi.decoding.candidate as candidate
 
     monkeypatch.setattr(candidate, "rank_score", lambda c: sum(line.count("山") for line in c.lines))
+    alone = dict(candidates=1, guidance=0, stock=0)  # the search alone: no stock-pair bias on 青山, 山中 …
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        plain = [shipped.write(form="五绝", title="秋夜", seed=s, candidates=1, guidance=0)[0] for s in range(8)]
-        searched = [shipped.write(form="五绝", title="秋夜", seed=s, candidates=1, guidance=0, line_samples=4)[0]
-                    for s in range(8)]
+        plain = [shipped.write(form="五绝", title="秋夜", seed=s, **alone)[0] for s in range(8)]
+        searched = [shipped.write(form="五绝", title="秋夜", seed=s, line_samples=4, **alone)[0] for s in range(8)]
     before, after = _lines_with(plain, "山"), _lines_with(searched, "山")
     assert after >= before + 3, (before, after)
 

@@ -24,7 +24,7 @@ from tangshi.decoding.processor import Processor, Setup, Step
 
 STOCK_MAX = 4.0  # the largest log over-use a header may give one pair (nats)
 # w when a request names none: read blind as the defaults read, with distinct-2 over the guard (docs/quality.md)
-STOCK_WEIGHT = 0.5
+STOCK_WEIGHT = 1.0
 
 
 def model_stock(header: dict) -> dict[str, float]:
