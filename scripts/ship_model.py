@@ -5,7 +5,8 @@ to the checkpoint's JSON header (with the weights' SHA-256), to which provenance
 the source run, its step, and the last evaluation of its log, and the model's own repetition
 penalties where they were measured for it (``--repeat-penalty``, bench/repeat_penalty.py; the
 decoder reads them, :func:`tangshi.decoding.model_penalties`). The directory is replaced
-atomically (:func:`tangshi.checkpoint.save`).
+atomically (:func:`tangshi.checkpoint.save`). The header has no stock pairs: measure them for the new
+poet afterwards (``python scripts/stock_pairs.py --model OUT --out OUT``).
 
     python scripts/ship_model.py runs/default/best [--name tangshi-lstm-v1] [--repeat-penalty 七绝=2.5 …]
 """

@@ -7,7 +7,8 @@ four forms. A pair the poet writes at least ``--min-count`` times and over-uses 
 :data:`tangshi.decoding.processors.stock.STOCK_MAX`. The decoder's ``stock`` field then divides the
 over-use out (:mod:`tangshi.decoding.processors.stock`). The checkpoint is written anew to ``--out``
 (atomically; it may be ``--model`` itself), its weights, other header fields and other files (the model
-card) as they were. The shipped model's table was made by
+card) as they were. ``scripts/ship_model.py`` writes a header without a table: run this after it. The
+shipped model's table was made by
 
     python scripts/stock_pairs.py --out src/tangshi/models/default
 
@@ -18,14 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import torch
 
 from tangshi import checkpoint
-from tangshi.atomic import staged_dir, temp_dir
+from tangshi.atomic import staged_dir, temp_dir, write_bytes
 from tangshi.corpus.build import load_dataset
 from tangshi.corpus.clean import REGULATED
 from tangshi.decoding.processors.stock import STOCK_MAX, model_stock
@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("--poems", type=int, default=400, help="training titles per form (default: %(default)s)")
     ap.add_argument("--min-count", type=int, default=3, help="fewest uses of a pair by the poet (default: %(default)s)")
     ap.add_argument("--min-nats", type=float, default=0.5, help="least log over-use kept (default: %(default)s)")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help="the batch seed of the poet's poems (default: %(default)s)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     poet, data = Poet.load(args.model), load_dataset()
@@ -79,12 +79,12 @@ def main() -> None:
                         "stock_from": {"poems": len(written), "min_count": args.min_count,
                                        "min_nats": args.min_nats, "seed": args.seed}}
     model_stock(meta)  # checked before anything is written
-    dtype = torch.float16 if header.get("weights_dtype") == "float16" else None
+    dtype = getattr(torch, header["weights_dtype"]) if "weights_dtype" in header else None  # stored as it was
     with temp_dir("stock-") as tmp, staged_dir(Path(args.out)) as stage:  # all or nothing, the model card kept
         checkpoint.save(Path(tmp) / "ckpt", model, vocab, meta, weights_dtype=dtype)
         for f in [*(Path(tmp) / "ckpt").iterdir(), *Path(args.model).iterdir()]:
-            if f.is_file() and not (stage / f.name).exists():
-                shutil.copy2(f, stage / f.name)
+            if f.is_file() and not f.name.startswith(".") and not (stage / f.name).exists():
+                write_bytes(stage / f.name, f.read_bytes())
     shares = pairs(written)
     covered = sum(shares[p] for p in table) / max(1, sum(shares.values()))
     print(json.dumps({"out": args.out, "poems": len(written), "pairs": len(table),

@@ -169,9 +169,10 @@ class WriteRequest:
     mood_strength: float | None = _field(None, "with a mood: how strongly (nats) the lines are steered to the"
                                                " mood's words; 0 = by the model's mood condition alone;"
                                                " default: measured", lo=0.0, hi=5.0, decodes=True)
-    stock: float | None = _field(None, "stock pairs: how much of the poet's over-use of a character pair (against"
-                                       " real poets) is divided out; 1 = all of it, 0 = none; default: measured"
-                                       " (a model with no table: none)", lo=0.0, hi=3.0, decodes=True)
+    stock: float | None = _field(None, "stock pairs: how strongly the character pairs this poet over-uses (against"
+                                       " real poets) are damped, w·log(over-use) nats before the temperature; 0 ="
+                                       " none; default: measured (a model with no table: none)",
+                                 lo=0.0, hi=3.0, decodes=True)
     setting_strength: float | None = _field(None, "one season, hour and place: how strongly (nats) the words of a"
                                                   " setting that neither the title nor the poem is in are kept"
                                                   " out, and a candidate whose setting clashes ranked last;"

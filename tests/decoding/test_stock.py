@@ -15,14 +15,17 @@ from tangshi.errors import CheckpointError
 from tangshi.poet import Poet
 
 
-@pytest.mark.parametrize("table", [{"春": 1.0}, {"春風": -0.5}, {"春風": 9.0}, {"春風": True}, ["春風"]])
+@pytest.mark.parametrize("table", [{"春": 1.0}, {"春風": -0.5}, {"春風": 9.0}, {"春風": True}, ["春風"], [], 0, ""])
 def test_a_bad_table_in_a_header_is_one_clear_error(table) -> None:
     with pytest.raises(CheckpointError, match="stock_pairs"):
         model_stock({"decoding": {"stock_pairs": table}})
+    with pytest.raises(CheckpointError, match="decoding"):
+        model_stock({"decoding": ["stock_pairs"]})
 
 
 def test_a_header_without_a_table_has_none() -> None:
     assert model_stock({}) == {} and model_stock({"decoding": {"repeat_penalty": {}}}) == {}
+    assert model_stock({"decoding": None}) == {} and model_stock({"decoding": {"stock_pairs": None}}) == {}
     assert model_stock({"decoding": {"stock_pairs": {"春風": 2}}}) == {"春風": 2.0}
 
 
@@ -59,3 +62,15 @@ def test_a_poet_writes_fewer_of_its_stock_pairs_when_they_are_divided_out(tiny_m
                                           (stocked.write(form="五绝", seed=s, script="traditional", stock=STOCK_WEIGHT)[0]
                                            for s in seeds)]
     assert hits(default) < hits(before)
+
+
+def test_stock_pairs_go_with_beams_acrostics_and_kept_lines(tiny_model) -> None:
+    """Rows reordered by a beam step, an acrostic's given heads and kept lines: the poems still keep the rules."""
+    plain = Poet.load(tiny_model)
+    first = plain.write(form="五绝", seed=1, script="traditional", stock=0)[0]
+    common = {p: 4.0 for p, _ in _pairs([first]).most_common(8)}
+    stocked = Poet(plain.decoder.model, plain.vocab, {**plain.header, "decoding": {"stock_pairs": common}})
+    heads = "".join(line[0] for line in first.lines)
+    for fields in (dict(beam=4, n=2), dict(acrostic=heads), dict(poem="，".join(first.lines), keep="1,3")):
+        poems = stocked.write(form="五绝", seed=2, script="traditional", stock=1.0, **fields)
+        assert poems and all(p.check["ok"] for p in poems), fields

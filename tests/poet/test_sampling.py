@@ -98,7 +98,7 @@ def test_each_draw_is_the_textbook_draw_for_its_uniform(top_p: float) -> None:
     allowed = torch.rand(12, V, generator=gen) < torch.tensor([0.5, 0.05, 0.01, 0.9] * 3)[:, None]
     got = sample(logp, allowed, 0.6, 0, top_p, torch.Generator().manual_seed(7)).numpy()
     u = torch.rand(12, generator=torch.Generator().manual_seed(7), dtype=torch.float64).numpy()
-    x = logp.numpy() / np.float32(0.6)
+    x = logp.numpy() * np.float32(1 / 0.6)  # as the sampler scales
     x -= x.max(axis=1, keepdims=True)
     w = np.exp(x) * allowed.numpy()
     assert [textbook_pick(w[b], u[b], top_p) for b in range(12)] == got.tolist()

@@ -12,8 +12,8 @@ run by :mod:`.stepper` (int8 weights on a CPU), and
 - the **shape**: only Han characters inside a line; ， / 。 are placed by construction, so 100% of
   poems have the requested number of lines and characters;
 - the **processors** (:mod:`.processors`, one file each): the rules' masks, the repetition guard
-  and penalty, the rescue of a given line's 拗, the 对仗 and mood biases — each a mask, a bias or
-  both (:mod:`.processor`), applied in order;
+  and penalty, the rescue of a given line's 拗, the 对仗, mood, setting, plan and stock-pair biases —
+  each a mask, a bias or both (:mod:`.processor`), applied in order;
 - **forced characters**: an acrostic's line heads and given lines (续写) are placed as given, with
   no bias;
 
@@ -38,6 +38,7 @@ from tangshi.decoding.processor import Setup, Step, narrow
 from tangshi.decoding.processors import chain
 from tangshi.decoding.processors.repetition import REPEAT_PENALTY
 from tangshi.decoding.processors.rules import Rules
+from tangshi.decoding.processors.stock import StockTable
 from tangshi.decoding.sampler import beam_step, sample
 from tangshi.hanzi import is_han
 from tangshi.masks.constraints import PATTERNS, VocabProsody
@@ -57,7 +58,6 @@ class Decoder:
         """``penalties``: the repetition penalty per form (full names) when a request names none
         (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`.processors.repetition.model_penalties`).
         ``stock``: the model's stock pairs, pair → log over-use (:func:`.processors.stock.model_stock`)."""
-        from tangshi.decoding.processors.stock import StockTable
         from tangshi.decoding.stepper import Stepper
 
         self.model, self.vocab = model.eval(), vocab

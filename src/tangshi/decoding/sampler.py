@@ -2,7 +2,7 @@
 
 Both take the next-character log-probabilities of ``B`` rows (``(B, V)``), the rules' mask
 of what each row may place (``allowed``) and an additive ``bias`` (the processors' biases summed:
-repetition, 对仗, mood);
+repetition, 对仗, mood, setting, plan, stock pairs);
 neither knows anything of poems. :func:`sample` draws one item per row; :func:`beam_step`
 keeps the best continuations of each group of rows, penalising in each group what the groups
 before it chose at the same step (diverse beam search, Vijayakumar et al. 2016, "Diverse Beam
@@ -29,7 +29,8 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     smallest prefix of them, likeliest first, that holds top_p of their probability.
     Exact, and fast at these sizes (B ≤ 64, V ≈ 7k), where each torch call costs more in
     dispatch than in work: in numpy, each row's likeliest values are found without sorting V
-    (under top-p, only the values that can hold the nucleus, :func:`_holding`; else a partition),
+    (under top-p without top-k, only the values that can hold the nucleus, :func:`_holding`; else a
+    partition),
     to find the kept ranks; a uniform picks a rank by its probability, and the item holding that
     value is looked up. The uniforms come from ``g``: a seed still
     gives the same poem.
@@ -76,7 +77,7 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
 def _holding(w: np.ndarray, rest: np.ndarray, n: np.ndarray) -> np.ndarray:
     """(B, V) -> (B, head): each row's values at or above τ = rest / n, largest first, zero-padded.
 
-    The row's n non-zero values below τ hold less than n·τ = ``rest`` between them, so those at
+    The row's non-zero values below τ, fewer than its n, hold less than n·τ = ``rest`` between them, so those at
     or above it hold more than the row's mass less ``rest``: with rest = total − top_p·total, the
     whole nucleus. Masked rows are mostly zeros, on which a partition is slow; picking the few
     values above τ and sorting them is not, and gives the same leading values.

@@ -13,8 +13,13 @@ header, ``decoding.stock_pairs``). When ``a`` is the character before in the sam
 
     bias(b) = −w · log r(ab)
 
-with ``w`` the request's ``stock``, by default :data:`STOCK_WEIGHT` (0: off; 1 divides the over-use out
-of the model's probability before the temperature). A model whose header has no table has no such bias.
+with ``w`` the request's ``stock``, by default :data:`STOCK_WEIGHT` (0: off). The bias is added before
+the temperature, as every bias is: ``w = 1`` divides r out of the model's probability, and at the
+default temperature 0.6 the sampled odds of the pair fall by about r^(1/0.6) — more than the measured
+over-use, which is what the blind reading chose (docs/quality.md, "Stock pairs"). The bias looks back
+only: a free character after a given one (an acrostic's head, a kept line) is charged for the pair
+they make, a free character before a given one is not. A model whose header has no table has no such
+bias.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import numpy as np
 from tangshi.decoding.processor import Processor, Setup, Step
 
 STOCK_MAX = 4.0  # the largest log over-use a header may give one pair (nats)
-# w when a request names none: read blind as the defaults read, with distinct-2 over the guard (docs/quality.md)
+# w when a request names none: read blind as well as 0.5 and as none, with the highest distinct-2 (docs/quality.md)
 STOCK_WEIGHT = 1.0
 
 
@@ -31,7 +36,10 @@ def model_stock(header: dict) -> dict[str, float]:
     """The model's stock pairs (``decoding.stock_pairs``: pair → log over-use), checked; {} when none."""
     from tangshi.errors import CheckpointError
 
-    own = (header.get("decoding") or {}).get("stock_pairs") or {}
+    decoding = {} if header.get("decoding") is None else header["decoding"]
+    if not isinstance(decoding, dict):
+        raise CheckpointError(f"model header: decoding must be an object, not {type(decoding).__name__}")
+    own = {} if decoding.get("stock_pairs") is None else decoding["stock_pairs"]
     if not isinstance(own, dict):
         raise CheckpointError(f"model header: decoding.stock_pairs must map pairs to nats, not {type(own).__name__}")
     for pair, nats in own.items():
@@ -45,7 +53,7 @@ def model_stock(header: dict) -> dict[str, float]:
 
 class StockTable:
     """A model's stock pairs over its vocabulary: for each first character's id, the ids of the
-    characters that over-use it and their log over-use (nats)."""
+    characters that follow it in an over-used pair, and that pair's log over-use (nats)."""
 
     def __init__(self, pairs: dict[str, float], index: dict[str, int]) -> None:
         after: dict[int, list[tuple[int, float]]] = {}
