@@ -82,9 +82,9 @@ class Poet:
     """A loaded model, ready to write; see :meth:`write`."""
 
     def __init__(self, model, vocab, header: dict, precision: str = "auto") -> None:
-        from tangshi.decoding import Decoder, model_penalties, model_stock
+        from tangshi.decoding import Decoder, model_penalties
 
-        self.decoder = Decoder(model, vocab, precision, model_penalties(header), model_stock(header))
+        self.decoder = Decoder(model, vocab, precision, model_penalties(header), header)
         self.vocab, self.header = vocab, header
 
     @classmethod

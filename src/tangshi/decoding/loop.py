@@ -38,7 +38,6 @@ from tangshi.decoding.processor import Setup, Step, narrow
 from tangshi.decoding.processors import chain
 from tangshi.decoding.processors.repetition import REPEAT_PENALTY
 from tangshi.decoding.processors.rules import Rules
-from tangshi.decoding.processors.stock import StockTable
 from tangshi.decoding.sampler import beam_step, sample
 from tangshi.hanzi import is_han
 from tangshi.masks.constraints import PATTERNS, VocabProsody
@@ -54,21 +53,21 @@ class Decoder:
     """Holds a model, its vocabulary, the prosody tables and each processor's tables; decodes batches."""
 
     def __init__(self, model: PoemModel, vocab: Vocab, precision: str = "auto",
-                 penalties: dict[str, float] | None = None, stock: dict[str, float] | None = None) -> None:
+                 penalties: dict[str, float] | None = None, header: dict | None = None) -> None:
         """``penalties``: the repetition penalty per form (full names) when a request names none
         (default: :data:`REPEAT_PENALTY`; a shipped model's own: :func:`.processors.repetition.model_penalties`).
-        ``stock``: the model's stock pairs, pair → log over-use (:func:`.processors.stock.model_stock`)."""
+        ``header``: the checkpoint's header, from which each processor's ``prepare`` reads what the model
+        carries for it (the stock pairs: :func:`.processors.stock.model_stock`)."""
         from tangshi.decoding.stepper import Stepper
 
         self.model, self.vocab = model.eval(), vocab
         self.penalties = dict(penalties or REPEAT_PENALTY)
-        self.stock = StockTable(stock or {}, vocab.index)
         self.step = Stepper(model, precision)  # int8 weights on a CPU (see tangshi.decoding.stepper)
         self.prosody = VocabProsody.cached(vocab.chars)
         self.hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
         self.slot_table = slot_table(PATTERNS)  # (P, 8, 8, 3), (P,): the rule inputs of every pattern
-        self.prepared = {cls: cls.prepare(vocab.chars, self.prosody) for cls in chain()}  # per-vocabulary tables
+        self.prepared = {cls: cls.prepare(vocab.chars, self.prosody, header or {}) for cls in chain()}  # per model
 
     @torch.inference_mode()
     def decode(self, form: Form, pats: list[Pattern], title: str | list[str], forced: dict[tuple[int, int], int],
@@ -151,7 +150,7 @@ class _Run:
         self.plans = list(plans) if plans else [()] * B  # (B,) each row's plan, following it through reorders
         self.plan_ids = _plan_ids(self.plans) if dec.model.cfg.plan_inputs and plans else None  # (B, slots, 2)
         setup = Setup(form, list(pats), cfg, forced, rescue, dec.prosody, V, dec.penalties, tuple(titles),
-                      tuple(self.plans) if plans else (), dec.stock)
+                      tuple(self.plans) if plans else ())
         self.processors = [p for cls in chain() if (p := cls.create(setup, dec.prepared[cls])) is not None]
         self.rules = next((p for p in self.processors if isinstance(p, Rules)), None)
         self.groups = _groups(B, cfg.n) if cfg.beam else []

@@ -16,7 +16,7 @@ then, once the characters are chosen, :meth:`~Processor.advance` with them, and 
 
 A processor is made for one decode by its class's :meth:`~Processor.create` (``None`` when the
 request does not need it) from a :class:`Setup`, with what its class's :meth:`~Processor.prepare`
-built once per model (tables over the vocabulary). Adding one is a file in :mod:`.processors` that
+built once per model (tables over the vocabulary, or one the model's header carries). Adding one is a file in :mod:`.processors` that
 sets ``PROCESSOR`` to its class, and, if a user may set it, one request field.
 """
 from __future__ import annotations
@@ -46,7 +46,6 @@ class Setup:
     penalties: dict[str, float]  # the model's repetition penalty per form (processors.repetition)
     titles: tuple[str, ...] = ()  # (B,) each row's title, in the model's script ("" none)
     plans: tuple = ()  # (B,) each row's plan: per slot, the keyword's token ids or None (tangshi.plan); () none
-    stock: Any = None  # the model's stock pairs (processors.stock.StockTable), or None
 
     @property
     def rows(self) -> int:
@@ -82,8 +81,9 @@ class Processor:
     order: ClassVar[int]  # place in the chain: masks narrow in this order, biases add in it
 
     @classmethod
-    def prepare(cls, chars: list[str], prosody: Any) -> Any:
-        """What this kind of processor builds once per model (its vocabulary ``chars``); default none."""
+    def prepare(cls, chars: list[str], prosody: Any, header: dict) -> Any:
+        """What this kind of processor builds once per model (its vocabulary ``chars``, and its checkpoint
+        ``header``, where a model may carry a processor's measured table); default none."""
         return None
 
     @classmethod

@@ -74,7 +74,7 @@ class Mood(Processor):
         self.table, self.mood, self.strength = table, mood, strength
 
     @classmethod
-    def prepare(cls, chars: list[str], prosody: object) -> MoodBias:
+    def prepare(cls, chars: list[str], prosody: object, header: dict) -> MoodBias:
         return MoodBias(chars)
 
     @classmethod

@@ -100,7 +100,7 @@ class Parallel(Processor):
         self.table, self.form, self.n_lines, self.parallelism = table, form, n_lines, parallelism
 
     @classmethod
-    def prepare(cls, chars: list[str], prosody: object) -> ParallelBias:
+    def prepare(cls, chars: list[str], prosody: object, header: dict) -> ParallelBias:
         return ParallelBias(chars)
 
     @classmethod

@@ -57,7 +57,7 @@ class Setting(Processor):
         self._key, self._bias = None, None  # the last bias, kept while the classes kept out stay the same
 
     @classmethod
-    def prepare(cls, chars: list[str], prosody: object) -> SettingTable:
+    def prepare(cls, chars: list[str], prosody: object, header: dict) -> SettingTable:
         return SettingTable(chars)
 
     @classmethod

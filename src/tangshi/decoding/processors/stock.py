@@ -77,11 +77,15 @@ class Stock(Processor):
         self.table, self.weight, self.V = table, weight, V
 
     @classmethod
-    def create(cls, setup: Setup, prepared: None) -> "Stock | None":
+    def prepare(cls, chars: list[str], prosody: object, header: dict) -> StockTable:
+        return StockTable(model_stock(header), {c: k for k, c in enumerate(chars)})
+
+    @classmethod
+    def create(cls, setup: Setup, prepared: StockTable) -> "Stock | None":
         weight = STOCK_WEIGHT if setup.cfg.stock is None else setup.cfg.stock
-        if not weight or setup.stock is None or not len(setup.stock):
+        if not weight or not len(prepared):
             return None
-        return cls(setup.stock, weight, setup.vocab_size)
+        return cls(prepared, weight, setup.vocab_size)
 
     def bias(self, step: Step) -> np.ndarray | None:
         """(B, V): −w · log r on the characters after each row's previous one in this line."""
