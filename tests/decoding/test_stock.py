@@ -74,3 +74,27 @@ def test_stock_pairs_go_with_beams_acrostics_and_kept_lines(tiny_model) -> None:
     for fields in (dict(beam=4, n=2), dict(acrostic=heads), dict(poem="，".join(first.lines), keep="1,3")):
         poems = stocked.write(form="五绝", seed=2, script="traditional", stock=1.0, **fields)
         assert poems and all(p.check["ok"] for p in poems), fields
+
+
+def _script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "stock_pairs.py"
+    spec = importlib.util.spec_from_file_location("stock_pairs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_over_use_is_the_log_ratio_of_rates_and_later_rounds_add_what_remains() -> None:
+    script = _script()
+    poet = Counter({"春風": 6, "明月": 3, "白雲": 1})  # 10 pairs
+    real = Counter({"春風": 1, "明月": 30, "白雲": 9, "青山": 60})  # 100 pairs
+    table = script.over_use(poet, real, min_count=3, min_nats=0.5)
+    # 春風: (6/10) / (1.5/100) = 40 → log 40; 明月: (3/10) / (30.5/100) under 1.65-fold; 白雲: too rare
+    assert table == {"春風": round(float(np.log(40)), 3)}
+    later = script.add_residual(table, {"春風": 0.2, "明月": 0.7})
+    assert later == {"春風": round(float(np.log(40)) + 0.2, 3), "明月": 0.7}
+    from tangshi.decoding.processors.stock import STOCK_MAX
+    assert script.add_residual({"春風": STOCK_MAX - 0.1}, {"春風": 1.0}) == {"春風": STOCK_MAX}
