@@ -53,6 +53,7 @@ class EvalConfig:
     judge: str | None = None  # a judge checkpoint directory (default: the shipped one)
     # (form, nats) pairs overriding the decoder's measured repetition penalty in every mode of that form
     repeat_penalty: tuple[tuple[str, float], ...] = ()
+    stock: float | None = None  # the stock-pair weight in every mode (None: the decoder's default)
 
     def __post_init__(self) -> None:
         from tangshi.errors import choice_error, require_in
@@ -63,6 +64,9 @@ class EvalConfig:
         for _, v in pairs:
             require_in("--repeat-penalty", v, lim.lo, lim.hi, integer=False)
         object.__setattr__(self, "repeat_penalty", pairs)
+        if self.stock is not None:
+            lim = spec(WriteRequest, "stock")
+            require_in("--stock", self.stock, lim.lo, lim.hi, integer=False)
         require_in("--poems", self.poems, 1, 100_000)
         require_in("--per-mode", self.per_mode, 1, 100_000)
         require_in("--seed", self.seed, 0, 2**63 - 1)
@@ -237,10 +241,11 @@ def mode_requests(mode: str, real: list, k: int, vocab) -> list[dict]:
 
 
 def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
-             repeat_penalty: float | None = None) -> list[list]:
+             repeat_penalty: float | None = None, stock: float | None = None) -> list[list]:
     """The poems of each request (traditional script), at default settings; unseeded requests in one
     batch. ``repeat_penalty`` stands in for the decoder's table value of the form where a request names
-    none (so beam search scales it as it scales the table's)."""
+    none (so beam search scales it as it scales the table's); ``stock``, for the default stock-pair
+    weight where a request names none."""
     from tangshi.decoding import table_penalty
     from tangshi.poet import TitleIgnored
     from tangshi.request import WriteRequest, spec
@@ -248,6 +253,8 @@ def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
     top = spec(WriteRequest, "repeat_penalty").hi  # the scaled value stays in the request's range
 
     def penalised(r: dict) -> dict:
+        if stock is not None and "stock" not in r:
+            r = {**r, "stock": stock}
         if repeat_penalty is None or "repeat_penalty" in r:
             return r
         return {**r, "repeat_penalty": min(top, table_penalty(form, r.get("beam", 0), {form: repeat_penalty}))}
@@ -294,7 +301,7 @@ def evaluate(poet, dataset, cfg: EvalConfig, progress=lambda msg: None, judge=No
             like_title = mode in ("title", PLAIN)  # PLAIN: the title mode's titles and seed, only the bias differs
             reqs = mode_requests(mode, real, cfg.poems if like_title else cfg.per_mode, poet.vocab)
             poems = [ps[0] for ps in generate(poet, form, reqs, cfg.seed + (0 if mode == PLAIN else 1000 * k),
-                                              repeat_penalty=cfg.penalty(form))]
+                                              repeat_penalty=cfg.penalty(form), stock=cfg.stock)]
             gen = [p.lines for p in poems]
             titles = [r.get("title", "") for r in reqs]
             result["generated"][form][mode] = _figures(
@@ -311,7 +318,7 @@ def _nbest(poet, form: str, real: list, cfg: EvalConfig) -> dict:
     for how, extra in (("sample", {}), ("beam", {"beam": 8})):
         reqs = [{**r, **extra} for r in mode_requests("title", real, cfg.per_mode, poet.vocab)]
         lists = [[p.lines for p in ps] for ps in generate(poet, form, reqs, cfg.seed + 7, n=NBEST,
-                                                          repeat_penalty=cfg.penalty(form))]
+                                                          repeat_penalty=cfg.penalty(form), stock=cfg.stock)]
         apart = [all(metrics.lines_apart(a, b) >= 2 for i, a in enumerate(ps) for b in ps[i + 1:]) for ps in lists]
         out[how] = {"lists": len(lists), "spread": sum(metrics.spread(ps) for ps in lists) / len(lists),
                     "apart": sum(apart) / len(apart)}

@@ -145,3 +145,33 @@ def test_a_penalty_override_at_the_table_value_changes_nothing(tiny_model) -> No
         plain = [[p.text for p in ps] for ps in generate(poet, form, reqs, 3)]
         same = [[p.text for p in ps] for ps in generate(poet, form, reqs, 3, repeat_penalty=poet.decoder.penalties[form])]
         assert plain == same
+
+
+def test_eval_stock_weight_reaches_every_request_and_bad_values_exit_2(tiny_model, capsys) -> None:
+    """``stock`` stands in for the default weight where a request names none; a request's own stays."""
+    from collections import Counter
+
+    from tangshi.decoding.processors.stock import STOCK_WEIGHT
+    from tangshi.evaluate import generate
+    from tangshi.poet import Poet
+
+    plain = Poet.load(str(tiny_model))
+    reqs = [{"title": "山中"}, {"title": "秋夜"}, {"title": "江上"}, {"title": "春日"}]
+    before = generate(plain, "五言绝句", reqs, 3)
+    pairs = Counter(line[i:i + 2] for ps in before for line in ps[0].lines for i in range(len(line) - 1))
+    table = {p: 4.0 for p, _ in pairs.most_common(12)}
+    stocked = Poet(plain.decoder.model, plain.vocab, {**plain.header, "decoding": {"stock_pairs": table}})
+    text = lambda out: [ps[0].text for ps in out]  # noqa: E731
+    default = text(generate(stocked, "五言绝句", reqs, 3))
+    assert default != text(before)  # the table bites at the default weight
+    assert text(generate(stocked, "五言绝句", reqs, 3, stock=STOCK_WEIGHT)) == default
+    assert text(generate(stocked, "五言绝句", reqs, 3, stock=0.0)) == text(before)  # off: the plain poems
+    assert text(generate(stocked, "五言绝句", [{**r, "stock": 0.0} for r in reqs], 3, stock=3.0)) == text(before)
+    for bad in ("9", "-1", "x"):
+        try:
+            code = main(["eval", "--model", str(tiny_model), "--poems", "1", f"--stock={bad}"])
+        except SystemExit as stop:  # argparse's own usage error
+            code = stop.code
+        assert code == 2, bad
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err, err

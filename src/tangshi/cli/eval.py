@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from tangshi.poet import Poet
 
     cfg = EvalConfig(poems=args.poems, per_mode=args.per_mode, seed=args.seed, split=args.split,
-                     judge=args.judge, repeat_penalty=tuple(args.repeat_penalty))  # checked before loading
+                     judge=args.judge, repeat_penalty=tuple(args.repeat_penalty), stock=args.stock)  # checked first
     poet, dataset = Poet.load(args.model), load_dataset()
     try:
         judge = Judge.load(cfg.judge)
@@ -61,6 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat-penalty", type=form_value, action="append", default=[], metavar="FORM=NATS",
                    help="the repetition penalty of one form in every mode, e.g. 七绝=2.5 (repeatable; default:"
                         " the decoder's measured one)")
+    p.add_argument("--stock", type=float, default=d.stock,
+                   help="the stock-pair weight in every mode (default: the decoder's; 0: off)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--markdown", action="store_true", help="print the table in markdown (the model card's)")
     p.set_defaults(func=run)
