@@ -1,7 +1,7 @@
 """Kill a short training run at every rename, resume it, and compare with the uninterrupted run.
 
 Run as a script (``python tests/train/kill_runs.py HOME WORKDIR exchange|fallback``) by test_crash_resume.py: it
-imports torch once, then forks one child per run, so that the sweep does not pay for an import
+imports torch (and what an optimiser imports) once, then forks one child per run, so that the sweep does not pay for an import
 per kill. Each child runs ``tangshi train`` with ``TANGSHI_KILL_AT_RENAME=N`` (before the N-th
 rename) or ``N:after`` (after it), for N = 1, 2, … until a run finishes unkilled; the parent then
 runs ``--resume`` in another child and compares the final weights and ``best`` with the
@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 
 torch.set_num_threads(1)  # before any torch work: the forked children start with no thread pool
+# An optimiser's constructor imports torch._dynamo (1.7 s here): once in the parent, not in every child.
+torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))])
 
 from tangshi import atomic, checkpoint  # noqa: E402
 from tangshi.cli import main  # noqa: E402
