@@ -80,6 +80,18 @@ def test_eval_reports_every_figure(tiny_model, fixture_home, monkeypatch, capsys
         assert "title_pmi" in r["generated"][form]["title"] and "title_pmi" in real
         for how in ("sample", "beam"):
             assert 0 < r["nbest"][form][how]["spread"] <= 1
+    from tangshi.evaluate import ROWS, format_markdown, format_table
+
+    md = format_markdown(r).splitlines()  # the model card's table (`--markdown`): a row per form and mode
+    width = md[0].count("|")
+    assert md[0].startswith("| form | poems |") and len(md[0].split("|")) == len(ROWS) + 4
+    table = [row for row in md if row.startswith("| ") and row.count("|") == width]
+    assert len(table) == 1 + sum(1 + len(modes) for modes in r["generated"].values())  # head, then real + modes
+    for form in FORMS:
+        assert sum(row.startswith(f"| {form} | real |") for row in table) == 1, form
+        assert all(sum(f"| | {mode} |" in row or f"|  | {mode} |" in row for row in table) >= 1
+                   for mode in r["generated"][form])
+    assert all(form in format_table(r) for form in FORMS)
 
 
 def test_constrained_perplexity_renormalises_over_the_rules(tiny_model, fixture_home) -> None:
