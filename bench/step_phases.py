@@ -1,0 +1,111 @@
+"""Where one poem's decoding time goes: the decode loop's phases, and each int8 product alone.
+
+Each phase of :class:`tangshi.decoding.loop._Run` (the model step with its log-softmax, the masks,
+the biases, placing a character and the processors' advance, the slot inputs, the line's end) and
+:func:`tangshi.decoding.sampler.sample` is wrapped in a timer while ``--poems`` poems are written at
+one setting (``single``: one sample, no guidance; ``default``: the defaults) on one thread; then each
+matrix product of the int8 step (:class:`tangshi.decoding.stepper.Stepper`) is timed alone on one row,
+warm in cache. Phases nest (``predict`` holds ``model step``), so they do not sum to the total.
+
+    python bench/step_phases.py [--mode single] [--poems 30] [--form 七律] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+
+import torch
+
+from tangshi.decoding import loop, stepper
+from tangshi.poet import Poet
+from tangshi.request import WriteRequest
+
+MODES = {"single": {"candidates": 1, "guidance": 0.0}, "default": {}}
+PHASES = ("predict", "allowed", "bias", "place", "_slots", "end_line", "feed")
+
+
+def timed(spent: Counter, name: str, fn):
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - t
+    return wrapper
+
+
+def phases(poet: Poet, fields: dict, poems: int) -> dict[str, float]:
+    """ms per poem: the whole write, and each phase."""
+    spent: Counter = Counter()
+    saved = {n: getattr(loop._Run, n) for n in PHASES}, stepper.Stepper.__call__, loop.sample
+    for n in PHASES:
+        setattr(loop._Run, n, timed(spent, n, saved[0][n]))
+    stepper.Stepper.__call__ = timed(spent, "model step", saved[1])
+    loop.sample = timed(spent, "sample", saved[2])
+    try:
+        for s in range(3):  # warm-up
+            poet.write(WriteRequest(**fields, seed=s))
+        spent.clear()
+        t = time.perf_counter()
+        for s in range(poems):
+            poet.write(WriteRequest(**fields, seed=100 + s))
+        total = time.perf_counter() - t
+    finally:
+        for n in PHASES:
+            setattr(loop._Run, n, saved[0][n])
+        stepper.Stepper.__call__, loop.sample = saved[1], saved[2]
+    return {"total": 1000 * total / poems, **{k: 1000 * v / poems for k, v in spent.most_common()}}
+
+
+def products(poet: Poet, calls: int = 2000) -> dict[str, float]:
+    """µs per call of each int8 product of the step, on one row, warm."""
+    step = poet.decoder.step
+    fns = {f"layer {k} {name}": fn for k, (U, W) in enumerate(step.layers) for name, fn in (("U", U), ("W", W))}
+    fns.update(combine=step.combine, out=step.out)
+    m = poet.decoder.model
+    sizes = {**{f"layer {k} U": (m.cfg.emb if k == 0 else m.cfg.hidden) for k in range(m.cfg.layers)},
+             **{f"layer {k} W": m.cfg.hidden for k in range(m.cfg.layers)},
+             "combine": 2 * m.cfg.hidden, "out": m.cfg.emb}
+    out = {}
+    with torch.inference_mode():
+        for name, fn in fns.items():
+            x = torch.randn(1, sizes[name])
+            for _ in range(200):
+                fn(x)
+            t = time.perf_counter()
+            for _ in range(calls):
+                fn(x)
+            out[name] = 1e6 * (time.perf_counter() - t) / calls
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mode", choices=tuple(MODES), default="single")
+    ap.add_argument("--poems", type=int, default=30)
+    ap.add_argument("--form", default="七律")
+    ap.add_argument("--title", default="秋夜")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    poet = Poet.load()
+    if poet.decoder.step.precision != "int8":
+        raise SystemExit("the int8 step is not available on this CPU: nothing to time")
+    fields = {"form": args.form, "title": args.title, **MODES[args.mode]}
+    result = {"mode": args.mode, "form": args.form, "poems": args.poems,
+              "ms_per_poem": phases(poet, fields, args.poems), "product_us_per_call": products(poet)}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    print(f"{args.form}, {args.mode}, {args.poems} poems, one thread: ms per poem")
+    for k, v in result["ms_per_poem"].items():
+        print(f"  {k:12s} {v:7.1f}")
+    print("int8 products alone, one row, warm: µs per call")
+    for k, v in result["product_us_per_call"].items():
+        print(f"  {k:12s} {v:7.1f}")
+
+
+if __name__ == "__main__":
+    main()
