@@ -65,9 +65,9 @@ def products(poet: Poet, calls: int = 2000) -> dict[str, float]:
     fns = {f"layer {k} {name}": fn for k, (U, W) in enumerate(step.layers) for name, fn in (("U", U), ("W", W))}
     fns.update(combine=step.combine, out=step.out)
     m = poet.decoder.model
-    sizes = {**{f"layer {k} U": (m.cfg.emb if k == 0 else m.cfg.hidden) for k in range(m.cfg.layers)},
-             **{f"layer {k} W": m.cfg.hidden for k in range(m.cfg.layers)},
-             "combine": 2 * m.cfg.hidden, "out": m.cfg.emb}
+    sizes = {name: w.shape[1] for k, (w_ih, w_hh, _, _) in enumerate(m.decoder._grouped_weights())
+             for name, w in ((f"layer {k} U", w_ih), (f"layer {k} W", w_hh))}  # each product's input width
+    sizes.update(combine=m.combine.weight.shape[1], out=m.embed.weight.shape[1])
     out = {}
     with torch.inference_mode():
         for name, fn in fns.items():

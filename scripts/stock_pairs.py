@@ -86,8 +86,8 @@ def main() -> None:
     model, vocab, header = checkpoint.load(Path(args.model))
     meta = {k: v for k, v in header.items() if k not in ("format", "version", "model", "vocab", "weights_sha256",
                                                          "weights_dtype")}
-    train = data.split("train")
-    real = [list(p.lines) for p in train if p.form in REGULATED]
+    train = {form: [p for p in data.split("train") if p.form == form] for form in REGULATED}
+    real = [list(p.lines) for mine in train.values() for p in mine]
     table = model_stock(header) if args.more else {}
     done = int(((header.get("decoding") or {}).get("stock_from") or {}).get("rounds", 1)) if args.more else 0
     for round_ in range(done, done + args.rounds):
@@ -95,8 +95,7 @@ def main() -> None:
         meta["decoding"] = {**(header.get("decoding") or {}), "stock_pairs": table}
         poet = Poet(*checkpoint.load(Path(args.model))[:2], meta)  # its own copy: a poet may convert its model
         written = []
-        for form in REGULATED:
-            mine = [p for p in train if p.form == form]
+        for form, mine in train.items():
             reqs = [{**r, "stock": None if round_ else 0.0} for r in mode_requests("title", mine, args.poems, vocab)]
             written += [list(poems[0].lines) for poems in generate(poet, form, reqs, args.seed)]
         residual = over_use(pairs(written), pairs(real), args.min_count, args.min_nats)

@@ -252,14 +252,14 @@ def generate(poet, form: str, requests: list[dict], seed: int, n: int = 1,
 
     top = spec(WriteRequest, "repeat_penalty").hi  # the scaled value stays in the request's range
 
-    def penalised(r: dict) -> dict:
+    def completed(r: dict) -> dict:  # the stand-ins filled in where the request names none
         if stock is not None and "stock" not in r:
             r = {**r, "stock": stock}
         if repeat_penalty is None or "repeat_penalty" in r:
             return r
         return {**r, "repeat_penalty": min(top, table_penalty(form, r.get("beam", 0), {form: repeat_penalty}))}
 
-    reqs = [WriteRequest(form=form, script="traditional", n=n, **penalised(r)) for r in requests]
+    reqs = [WriteRequest(form=form, script="traditional", n=n, **completed(r)) for r in requests]
     with warnings.catch_warnings():  # real titles hold characters the model never saw: fine here
         warnings.simplefilter("ignore", TitleIgnored)
         out = poet.write_batch(reqs, seed=seed)

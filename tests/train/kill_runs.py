@@ -22,23 +22,16 @@ torch.set_num_threads(1)  # before any torch work: the forked children start wit
 # An optimiser's constructor imports torch._dynamo (1.7 s here): once in the parent, not in every child.
 torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))])
 
+import functools  # noqa: E402
+
 import tangshi.data  # noqa: E402
 from tangshi import atomic, checkpoint  # noqa: E402
 from tangshi.cli import main  # noqa: E402
 
-# The checker's reading of each poem (the rule inputs) is a pure function of the poem: remembered in the
-# parent, once, it is not redone for the same fixture poems in each child (about half of a child's time).
-_read = {}
-
-
-def _of_poem(form, lines):
-    key = (form, tuple(lines))
-    if key not in _read:
-        _read[key] = _of_poem.plain(form, lines)
-    return _read[key]
-
-
-_of_poem.plain, tangshi.data.of_poem = tangshi.data.of_poem, _of_poem
+# The checker's reading of each poem (the rule inputs) is a pure function of the poem (its form and its
+# tuple of lines): remembered in the parent, once, it is not redone for the same fixture poems in each
+# child (about half of a child's time).
+tangshi.data.of_poem = functools.cache(tangshi.data.of_poem)
 
 ARGS = ["train", "--emb", "16", "--hidden", "16", "--enc-hidden", "8", "--layers", "1", "--steps", "6",
         "--eval-every", "2", "--batch-size", "8", "--precision", "fp32", "--device", "cpu", "--threads", "1",
@@ -83,8 +76,8 @@ def main_() -> None:
     os.environ["TANGSHI_HOME"] = str(home)
     from tangshi.corpus.build import load_dataset
 
-    for poem in load_dataset().poems:  # every poem a run reads, read once here (see _of_poem)
-        _of_poem(poem.form, poem.lines)
+    for poem in load_dataset().poems:  # every poem a run reads, read once here (see of_poem above)
+        tangshi.data.of_poem(poem.form, poem.lines)
     ref = work / "reference"
     assert run(ref, fallback=fallback) == 0, "the uninterrupted run failed"
     best_steps = [json.loads(line)["step"] for line in (ref / "log.jsonl").read_text().splitlines()
