@@ -81,6 +81,10 @@ class Stepper:
                        for w_ih, w_hh, b_ih, b_hh in rnn._grouped_weights()]  # [(U, W)] per layer
         self.combine = _linear(model.combine.weight, model.combine.bias, self.precision)
         self.out = _linear(model.embed.weight, model.out_bias, self.precision)
+        self.embed, self.scale = model.embed.weight, model.in_scale  # E (V, emb), s
+        self.slot_tables = None if model.slot_embed is None else [t.weight for t in model.slot_embed]
+        self._condition: tuple = (None, None, None, None)  # (forms, dynasties, moods, their (B, emb))
+        self._slots: dict[tuple, Tensor] = {}  # the rule inputs' vectors by their ids (few: a form's slots)
 
     @torch.inference_mode()
     def __call__(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
@@ -89,8 +93,8 @@ class Stepper:
                  plans: Tensor | None = None) -> tuple[Tensor | None, object]:
         """The previous tokens (B,) -> logits o(t) (B, V) and the new state (as ``PoemModel.step``)."""
         m = self.model
-        x = F.embedding(tokens, m.embed.weight) * m.in_scale + m.condition(forms, dynasties, moods)  # (B, emb)
-        x = x + m.slot_vectors(slots, tuple(tokens.shape))  # what the next character must be (rule inputs)
+        x = F.embedding(tokens, self.embed) * self.scale + self.condition(forms, dynasties, moods)  # (B, emb)
+        x = x + self.slot_vectors(slots, tuple(tokens.shape))  # what the next character must be (rule inputs)
         if m.plan_proj is not None and plans is not None:
             x = x + m.plan_vectors(plans)  # its line's keyword (plan inputs)
         lstm = isinstance(state, tuple)
@@ -107,3 +111,24 @@ class Stepper:
             return None, state
         mixed = torch.tanh(self.combine(self.model.attend(x[:, None], keys, states, mask)[:, 0]))  # (B, emb)
         return self.out(mixed), state  # (B, V)
+
+    def condition(self, forms: Tensor, dynasties: Tensor | None, moods: Tensor | None) -> Tensor:
+        """``PoemModel.condition``, kept while a decode passes the same tensors step after step."""
+        f, d, m, c = self._condition
+        if forms is not f or dynasties is not d or moods is not m:
+            c = self.model.condition(forms, dynasties, moods)  # (B, emb)
+            self._condition = (forms, dynasties, moods, c)
+        return c
+
+    def slot_vectors(self, slots: Tensor | None, shape: tuple[int, ...]) -> Tensor | float:
+        """``PoemModel.slot_vectors``, each distinct batch of slot ids summed once (the same sums, in
+        the same order: the same numbers)."""
+        if slots is None or self.slot_tables is None:
+            return self.model.slot_vectors(slots, shape)
+        key = (tuple(slots.shape), slots.numpy().tobytes())
+        v = self._slots.get(key)
+        if v is None:
+            if len(self._slots) >= 4096:  # a bound for a server's many batch shapes
+                self._slots.clear()
+            v = self._slots[key] = sum(F.embedding(slots[..., k], w) for k, w in enumerate(self.slot_tables))
+        return v

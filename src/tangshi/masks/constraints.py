@@ -36,6 +36,7 @@ from pathlib import Path
 from functools import cached_property, lru_cache
 from typing import Sequence
 
+import numpy as np
 import torch
 
 from tangshi.errors import choice_error
@@ -381,54 +382,63 @@ class ConstraintState:
         return self.step >= self.tables.n_steps[self.pattern]  # (B,)
 
     def mask(self) -> torch.Tensor:
-        """(B, V) bool: the items each candidate may place next (all false once done)."""
-        done = self.done
-        step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
-        code = self.tables.allow_code[self.pattern, step, self.live].masked_fill(done, 0)  # (B,)
-        out = self.vocab.code_masks.index_select(0, code)  # (B, V)
+        """(B, V) bool: the items each candidate may place next (all false once done).
+
+        Computed on numpy views of the tables and the state (CPU tensors, shared memory): at one or a
+        few rows a step is some twenty small gathers, each several times cheaper in numpy than in torch.
+        """
+        t, vp = self.tables, self.vocab
+        pattern = self.pattern.numpy()
+        done = self.step.numpy() >= t.n_steps.numpy()[pattern]  # (B,)
+        step = np.minimum(self.step.numpy(), t.allow.shape[1] - 1)  # (B,)
+        code = t.allow_code.numpy()[pattern, step, self.live.numpy()]  # (B,): a row of code_masks
+        code[done] = 0
+        out = vp.code_masks.numpy()[code]  # (B, V)
         read = self._read() if self.strict else None  # (B, K): the 多音字 as the context reads them
         if read is not None:  # a 多音字 the context settles may stand where its reading is allowed
-            sure = read >= 0
-            fits = ((code[:, None] >> read.clamp(min=0).long()) & 1).bool() & sure  # (B, K)
-            out[:, self.vocab.poly] |= fits
-        rows = (self.tables.rhyme_step[self.pattern, step] & ~done).nonzero().squeeze(1)  # (R,)
-        if rows.numel():
-            bits = _bits(self.groups[rows].T)  # (R,)
-            fits = self.vocab.group_masks(bits, self.strict)  # (R, V)
+            fits = ((code[:, None] >> np.maximum(read, 0).astype(np.int64)) & 1).astype(bool) & (read >= 0)  # (B, K)
+            out[:, vp.poly.numpy()] |= fits
+        rows = np.flatnonzero(t.rhyme_step.numpy()[pattern, step] & ~done)  # (R,)
+        if rows.size:
+            bits = _bits(self.groups[torch.from_numpy(rows)].T)  # (R,)
+            fits = vp.group_masks(bits, self.strict).numpy()  # (R, V)
             if read is not None:  # a 多音字 read 平 here rhymes through its 平 readings
-                ping = torch.zeros_like(fits)
-                ping[:, self.vocab.poly] = read[rows] == 0
-                fits |= self.vocab.group_masks(bits, False) & ping
-            out[rows] = out[rows] & fits & ~self.used[rows]
-        return out
+                ping = np.zeros_like(fits)
+                ping[:, vp.poly.numpy()] = read[rows] == 0
+                fits = fits | (vp.group_masks(bits, False).numpy() & ping)
+            out[rows] = out[rows] & fits & ~self.used.numpy()[rows]
+        return torch.from_numpy(out)
 
-    def _read(self) -> torch.Tensor | None:
+    def _read(self) -> np.ndarray | None:
         """(B, K) int8: each context-read 多音字's class after the item before (−1: unsure)."""
         if self.prev is None or not self.vocab.poly.numel():
             return None
-        return self.vocab.context.index_select(0, self.prev)
+        return self.vocab.context.numpy()[self.prev.numpy()]
 
     def advance(self, tokens: torch.Tensor) -> None:
         """Place ``tokens`` (B,) — each must be allowed by :meth:`mask` (finished candidates: ignored)."""
-        active = ~self.done
-        cls = self.vocab.class_index[tokens]  # (B,)
+        t, vp = self.tables, self.vocab
+        tok, pattern, stp = tokens.numpy(), self.pattern.numpy(), self.step.numpy()
+        active = stp < t.n_steps.numpy()[pattern]  # (B,)
+        cls = vp.class_index.numpy()[tok]  # (B,)
         read = self._read() if self.strict else None
         if read is not None:  # a 多音字 the context settled counts as that tone for the templates
-            col = self.vocab.poly_col[tokens]  # (B,)
-            settled = read.gather(1, col.clamp(min=0)[:, None])[:, 0].long()  # (B,)
-            cls = torch.where((col >= 0) & (settled >= 0), settled, cls)
-        step = self.step.clamp(max=self.tables.allow.shape[1] - 1)
-        at_rhyme = self.tables.rhyme_step[self.pattern, step] & active
+            col = vp.poly_col.numpy()[tok]  # (B,)
+            settled = read[np.arange(len(tok)), np.maximum(col, 0)].astype(np.int64)  # (B,)
+            cls = np.where((col >= 0) & (settled >= 0), settled, cls)
+        step = np.minimum(stp, t.allow.shape[1] - 1)
+        at_rhyme = t.rhyme_step.numpy()[pattern, step] & active  # (B,)
         if at_rhyme.any():
-            self.groups[at_rhyme] &= self.vocab.rhyme[:, tokens[at_rhyme]].T  # (R, G)
-            canon = self.vocab.canon
-            self.used[at_rhyme] |= canon[None, :] == canon[tokens[at_rhyme]][:, None]  # (R, V)
-        new_live = self.tables.next_live[self.pattern, step, self.live, cls]
-        self.live = torch.where(active, new_live, self.live)
-        self.step = self.step + active.long()
+            placed = tok[at_rhyme]  # (R,)
+            self.groups.numpy()[at_rhyme] &= vp.rhyme.numpy()[:, placed].T  # (R, G)
+            canon = vp.canon.numpy()
+            self.used.numpy()[at_rhyme] |= canon[None, :] == canon[placed][:, None]  # (R, V)
+        live = self.live.numpy()
+        self.live = torch.from_numpy(np.where(active, t.next_live.numpy()[pattern, step, live, cls], live))
+        self.step = torch.from_numpy(stp + active)
         if self.prev is not None:
-            start = (self.step % self.tables.width[self.pattern]) == 0  # (B,) the next is a line's first
-            self.prev = torch.where(start, torch.full_like(tokens, len(self.vocab.chars)), tokens)
+            start = (self.step.numpy() % t.width.numpy()[pattern]) == 0  # (B,) the next is a line's first
+            self.prev = torch.from_numpy(np.where(start, len(vp.chars), tok))
 
 
 def _contexts(chars: Sequence[str], poly: torch.Tensor, model) -> tuple[torch.Tensor, torch.Tensor]:

@@ -86,7 +86,7 @@ class Repetition(Processor):
         self.run = np.zeros(B, dtype=np.int64)  # (B,): how long the run of ``prev`` is
 
     def mask(self, step: Step) -> torch.Tensor:
-        return ~self.blocked()
+        return torch.from_numpy(~self.blocked().numpy())
 
     def bias(self, step: Step) -> np.ndarray:
         return self.nats(self.penalty, REDUPLICATION)
