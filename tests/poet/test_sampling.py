@@ -166,6 +166,28 @@ def test_the_steps_kept_inputs_follow_what_each_call_passes() -> None:
             assert torch.allclose(got, want, atol=1e-5)
 
 
+
+@pytest.mark.skipif(not int8_available(), reason="no fbgemm int8 in this torch")
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_lstm_in_one_call_is_the_layers_one_by_one(rows: int) -> None:
+    """torch's quantized LSTM (every layer of a step in one call) gives the per-layer int8 step's numbers
+    bit for bit, step after step: the same products, the same gate arithmetic (the shipped poet)."""
+    from tangshi.poet import Poet
+
+    model = Poet.load().decoder.model
+    fused, layered = Stepper(model, "int8"), Stepper(model, "int8", fuse=False)
+    assert fused.stack is not None and layered.stack is None
+    keys, states, mask, state = model.encode(torch.tensor([[5, 6, 7], [8, 0, 0], [9, 10, 0]][:rows]))
+    forms, tokens = torch.full((rows,), 3), torch.full((rows,), 2)
+    a = b = state
+    with torch.inference_mode():
+        for t in range(8):
+            got, a = fused(tokens, forms, a, keys, states, mask)
+            want, b = layered(tokens, forms, b, keys, states, mask)
+            assert torch.equal(got, want) and torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+            tokens = got.argmax(-1)
+
+
 def test_precision_choices_are_checked(tiny_model) -> None:
     from tangshi.errors import InputError
     from tangshi.poet import Poet

@@ -13,7 +13,8 @@ with each matrix U, W, C, V stored as int8 with one float scale per output row
 (symmetric, per-channel), through fbgemm's dynamic quantisation: the activations are
 quantised per call, the products accumulate in int32. That reads 4× fewer bytes per step.
 The gates' equations are the cells' own (:meth:`tangshi.nn.cells._Cell.recur`), and the
-attention is the model's (:meth:`PoemModel.attend`).
+attention is the model's (:meth:`PoemModel.attend`). For the LSTM, torch's quantized LSTM runs
+every layer of a step in one call, with the same numbers (:func:`_lstm_stack`).
 
 int8 changes the next-character distribution slightly; ``bench/generate_speed.py``
 reports the mean KL divergence from float32 on real valid poems, and ``precision="fp32"``
@@ -30,6 +31,7 @@ from torch import Tensor
 
 from tangshi.errors import choice_error
 from tangshi.model import PoemModel
+from tangshi.nn.cells import LSTMCell
 
 PRECISIONS = ("auto", "int8", "fp32")
 
@@ -54,12 +56,11 @@ def _linear(weight: Tensor, bias: Tensor | None, precision: str) -> Callable[[Te
     """x (B, in) -> x W^T + b (B, out), with W in float32 or int8 (one scale per row)."""
     if precision == "fp32":
         return lambda x: F.linear(x, weight, bias)
-    w = weight.detach().float()
-    scale = (w.abs().amax(dim=1) / 127).clamp_min(1e-12)  # (out,): symmetric, per output row
-    with warnings.catch_warnings():  # quantized tensors are deprecated in favour of torchao, not gone
-        warnings.simplefilter("ignore")
-        q = torch.quantize_per_channel(w, scale.double(), torch.zeros(w.shape[0], dtype=torch.long), 0, torch.qint8)
-        packed = torch.ops.quantized.linear_prepack(q, None if bias is None else bias.detach().float())
+    return _dynamic(_packed(weight, bias))
+
+
+def _dynamic(packed) -> Callable[[Tensor], Tensor]:
+    """x (B, in) -> x W^T + b (B, out) through fbgemm's dynamic int8 linear, with W and b ``packed``."""
     # the overload's C++ function itself: no Python dispatch per call (TorchBindOpOverload.__call__ only
     # looks for fake script objects, which packed weights are not)
     overload = torch.ops.quantized.linear_dynamic.default
@@ -69,16 +70,48 @@ def _linear(weight: Tensor, bias: Tensor | None, precision: str) -> Callable[[Te
     return lambda x: op(x, packed, True)
 
 
+def _packed(weight: Tensor, bias: Tensor | None):
+    """W as int8 with one scale per output row (symmetric), and b, packed for fbgemm's dynamic linear."""
+    w = weight.detach().float()
+    scale = (w.abs().amax(dim=1) / 127).clamp_min(1e-12)  # (out,): symmetric, per output row
+    with warnings.catch_warnings():  # quantized tensors are deprecated in favour of torchao, not gone
+        warnings.simplefilter("ignore")
+        q = torch.quantize_per_channel(w, scale.double(), torch.zeros(w.shape[0], dtype=torch.long), 0, torch.qint8)
+        return torch.ops.quantized.linear_prepack(q, None if bias is None else bias.detach().float())
+
+
+def _lstm_stack(packs: list, groups: list, cell: type) -> list | None:
+    """The LSTM's layers as torch's quantized LSTM takes them, or None (fp32, or another cell).
+
+    ``torch.quantized_lstm`` runs every layer of one step in one call: the same int8 products (the
+    same packed weights, activations in 7 bits), then ATen's LSTM cell, whose gates are
+    :meth:`tangshi.nn.cells.LSTMCell.recur`'s equations in the same operations (its W h + U x is
+    U x + W h: float addition commutes). The same numbers, bit for bit (tests/poet/test_sampling.py),
+    for one call in place of some thirty.
+    """
+    if cell is not LSTMCell:
+        return None
+    return [torch.ops.quantized.make_quantized_cell_params_dynamic(U, W, b_ih.detach().float(), b_hh.detach().float(),
+                                                                   True)  # reduce_range, as _dynamic's
+            for (U, W), (_, _, b_ih, b_hh) in zip(packs, groups)]
+
+
 class Stepper:
     """``PoemModel.step`` for decoding, with the weights prepared once (see the module docstring)."""
 
-    def __init__(self, model: PoemModel, precision: str = "auto") -> None:
+    def __init__(self, model: PoemModel, precision: str = "auto", fuse: bool = True) -> None:
         self.model = model
         self.precision = resolve_precision(precision, model.embed.weight.device)
         rnn = model.decoder
         self.cell = rnn.cell
-        self.layers = [(_linear(w_ih, b_ih, self.precision), _linear(w_hh, b_hh, self.precision))
-                       for w_ih, w_hh, b_ih, b_hh in rnn._grouped_weights()]  # [(U, W)] per layer
+        groups = rnn._grouped_weights()
+        self.stack = None  # the layers in one call, where torch has it (see _lstm_stack)
+        if self.precision == "int8":
+            packs = [(_packed(w_ih, b_ih), _packed(w_hh, b_hh)) for w_ih, w_hh, b_ih, b_hh in groups]
+            self.layers = [(_dynamic(U), _dynamic(W)) for U, W in packs]  # [(U, W)] per layer
+            self.stack = _lstm_stack(packs, groups, self.cell) if fuse else None
+        else:
+            self.layers = [(_linear(w_ih, b_ih, "fp32"), _linear(w_hh, b_hh, "fp32")) for w_ih, w_hh, b_ih, b_hh in groups]
         self.combine = _linear(model.combine.weight, model.combine.bias, self.precision)
         self.out = _linear(model.embed.weight, model.out_bias, self.precision)
         self.embed, self.scale = model.embed.weight, model.in_scale  # E (V, emb), s
@@ -97,6 +130,10 @@ class Stepper:
         x = x + self.slot_vectors(slots, tuple(tokens.shape))  # what the next character must be (rule inputs)
         if m.plan_proj is not None and plans is not None:
             x = x + m.plan_vectors(plans)  # its line's keyword (plan inputs)
+        if self.stack is not None:  # the LSTM's layers in one call (see _lstm_stack)
+            _, h, c = torch.quantized_lstm(x[None], list(state), self.stack, True, len(self.stack), 0.0, False,
+                                           False, False, dtype=torch.qint8, use_dynamic=True)  # (L, B, H) each
+            return self._logits(h[-1], keys, states, mask) if want_logits else None, (h, c)
         lstm = isinstance(state, tuple)
         new_h, new_c = [], []
         for k, (U, W) in enumerate(self.layers):
@@ -107,10 +144,12 @@ class Stepper:
             if lstm:
                 new_c.append(nxt[1])
         state = (torch.stack(new_h), torch.stack(new_c)) if lstm else torch.stack(new_h)  # (L, B, H)
-        if not want_logits:
-            return None, state
-        mixed = torch.tanh(self.combine(self.model.attend(x[:, None], keys, states, mask)[:, 0]))  # (B, emb)
-        return self.out(mixed), state  # (B, V)
+        return self._logits(x, keys, states, mask) if want_logits else None, state
+
+    def _logits(self, h: Tensor, keys: Tensor, states: Tensor, mask: Tensor) -> Tensor:
+        """The top layer's h(t) (B, H) -> o(t) (B, V): attend to the title, combine, project."""
+        mixed = torch.tanh(self.combine(self.model.attend(h[:, None], keys, states, mask)[:, 0]))  # (B, emb)
+        return self.out(mixed)  # (B, V)
 
     def condition(self, forms: Tensor, dynasties: Tensor | None, moods: Tensor | None) -> Tensor:
         """``PoemModel.condition``, kept while a decode passes the same tensors step after step."""
