@@ -2,12 +2,12 @@
 
 The commit is checked out into a temporary worktree (:mod:`worktree`) and each round runs this
 tree's ``bench/generate_speed.py`` twice, once with the commit's ``src`` first on ``PYTHONPATH``, once
-with today's, one after the other (a machine's slow spell then falls on both sides alike), with the
-same model, on one thread. ``--avx2`` runs both with AVX2's kernels on an AVX-512 CPU (fbgemm,
+with today's, one after the other (a machine's slow spell then falls on both sides alike), on one
+thread, both with the same model: ``--model``, by default the one today's tree ships. ``--avx2`` runs both with AVX2's kernels on an AVX-512 CPU (fbgemm,
 ATen and oneDNN told so: the slower kind of CPU's code paths). The report gives each run's p50 per
 form and mode, and each side's median over rounds.
 
-    python bench/speed_against.py --commit 35c9aea [--rounds 2] [--repeats 15] [--avx2] [--json OUT]
+    python bench/speed_against.py --commit 35c9aea [--rounds 2] [--repeats 15] [--avx2] [--model DIR] [--json OUT]
 """
 from __future__ import annotations
 
@@ -29,9 +29,15 @@ def run(src: Path, args: argparse.Namespace) -> dict:
     """One bench/generate_speed.py run with ``src`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(src), "OMP_NUM_THREADS": "1", **(AVX2 if args.avx2 else {})}
     cmd = [sys.executable, str(ROOT / "bench" / "generate_speed.py"), "--json", "--repeats", str(args.repeats),
-           "--cold", str(args.cold), "--fidelity", "0"]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+           "--cold", str(args.cold), "--fidelity", "0", "--model", str(args.model)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"bench/generate_speed.py failed on {src}:\n{out.stderr}")
     return json.loads(out.stdout)
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
 
 
 def p50s(report: dict) -> dict:
@@ -47,8 +53,13 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15, help="timed poems per form and mode, each run")
     ap.add_argument("--cold", type=int, default=3, help="cold-start runs of `tangshi write`, each run")
     ap.add_argument("--avx2", action="store_true", help="AVX2's kernels on an AVX-512 CPU")
+    ap.add_argument("--model", help="checkpoint directory for both sides (default: today's shipped model)")
     ap.add_argument("--json", help="write the report here")
     args = ap.parse_args()
+    if args.model is None:
+        from tangshi.poet import DEFAULT_MODEL
+
+        args.model = DEFAULT_MODEL
     runs: dict[str, list] = {"old": [], "new": []}
     with checkout(args.commit) as tree:
         for r in range(args.rounds):
@@ -58,9 +69,10 @@ def main() -> None:
     first = runs["old"][0]["forms"]
     median = {side: {f: {m: statistics.median(x["forms"][f][m] for x in runs[side]) for m in first[f]} for f in first}
               for side in runs}
-    report = {"commit": args.commit, "head": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                                            capture_output=True, text=True).stdout.strip(),
-              "avx2_kernels": args.avx2, "threads": 1, "repeats": args.repeats, "runs": runs, "median": median}
+    report = {"commit": args.commit, "head": git("rev-parse", "--short", "HEAD"),
+              "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no", "src")),
+              "model": str(args.model), "avx2_kernels": args.avx2, "threads": 1, "repeats": args.repeats,
+              "runs": runs, "median": median}
     text = json.dumps(report, ensure_ascii=False, indent=1)
     if args.json:
         Path(args.json).write_text(text + "\n", "utf-8")

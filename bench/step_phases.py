@@ -5,7 +5,8 @@ the biases, placing a character and the processors' advance, the slot inputs, th
 :func:`tangshi.decoding.sampler.sample` is wrapped in a timer while ``--poems`` poems are written at
 one setting (``single``: one sample, no guidance; ``default``: the defaults) on one thread; then each
 matrix product of the int8 step (:class:`tangshi.decoding.stepper.Stepper`) is timed alone on one row,
-warm in cache. Phases nest (``predict`` holds ``model step``), so they do not sum to the total.
+warm in cache, and, for an LSTM, its layers as the loop runs them: in one call (the four products and the
+gates). Phases nest (``predict`` holds ``model step``), so they do not sum to the total.
 
     python bench/step_phases.py [--mode single] [--poems 30] [--form 七律] [--json]
 """
@@ -78,6 +79,17 @@ def products(poet: Poet, calls: int = 2000) -> dict[str, float]:
             for _ in range(calls):
                 fn(x)
             out[name] = 1e6 * (time.perf_counter() - t) / calls
+        if step.stack is not None:  # the LSTM's layers in one call, gates included, as the loop runs them
+            H = m.cfg.hidden
+            x, state = torch.randn(1, 1, sizes["layer 0 U"]), [torch.randn(len(step.stack), 1, H)] * 2
+            layers = lambda: torch.quantized_lstm(x, state, step.stack, True, len(step.stack), 0.0, False,  # noqa: E731
+                                                  False, False, dtype=torch.qint8, use_dynamic=True)
+            for _ in range(200):
+                layers()
+            t = time.perf_counter()
+            for _ in range(calls):
+                layers()
+            out["layers, one call"] = 1e6 * (time.perf_counter() - t) / calls
     return out
 
 

@@ -144,27 +144,30 @@ def test_fp32_step_is_the_model_step_and_int8_is_close(tiny_model) -> None:
     assert kl < 0.01 and math.isfinite(kl)
 
 
-
 def test_the_steps_kept_inputs_follow_what_each_call_passes() -> None:
-    """The step keeps the condition while a decode passes the same tensors, and each distinct batch of
-    slot ids' sum: calls that change the form, the mood or the slots (a new tensor, or the same values
-    again) each get the model's own step (the shipped poet: rule inputs and moods)."""
+    """The step keeps the condition while a decode passes the same tensors, and each row of slot ids'
+    sum: calls that change the form, the mood (with the same forms tensor) or the slots, or come back to
+    earlier ones, each get exactly the model's own vectors, and its step (the shipped poet: rule inputs
+    and moods)."""
     from tangshi.poet import Poet
 
     model = Poet.load(precision="fp32").decoder.model
     step = Stepper(model, "fp32")
     keys, states, mask, state = model.encode(torch.tensor([[5, 6], [7, 0]]))
-    tokens = torch.tensor([9, 9])
-    calls = [(torch.tensor([3, 3]), torch.tensor([0, 0]), torch.tensor([[1, 2, 1, 0], [2, 2, 1, 0]])),
-             (torch.tensor([3, 3]), torch.tensor([0, 0]), torch.tensor([[2, 3, 1, 0], [1, 3, 1, 4]])),
-             (torch.tensor([4, 4]), torch.tensor([2, 5]), torch.tensor([[1, 2, 1, 0], [2, 2, 1, 0]]))]
-    calls.append(calls[0])  # the very tensors of the first call, after others
+    tokens, forms = torch.tensor([9, 9]), torch.tensor([3, 3])
+    first = (forms, torch.tensor([0, 0]), torch.tensor([[1, 2, 1, 0], [2, 2, 1, 0]]))
+    calls = [first,
+             (forms, torch.tensor([0, 0]), torch.tensor([[2, 3, 1, 0], [1, 3, 1, 4]])),  # new slots
+             (forms, torch.tensor([2, 5]), torch.tensor([[2, 3, 1, 0], [1, 3, 1, 4]])),  # new moods, same forms
+             (torch.tensor([4, 4]), torch.tensor([2, 5]), torch.tensor([[1, 2, 1, 0], [2, 2, 1, 0]])),
+             first]  # the very tensors of the first call, after others
     with torch.inference_mode():
         for forms, moods, slots in calls:
+            assert torch.equal(step.condition(forms, None, moods), model.condition(forms, None, moods))
+            assert torch.equal(step.slot_vectors(slots, (2,)), model.slot_vectors(slots, (2,)))
             want, _ = model.step(tokens, forms, state, keys, states, mask, slots=slots, moods=moods)
             got, _ = step(tokens, forms, state, keys, states, mask, slots=slots, moods=moods)
             assert torch.allclose(got, want, atol=1e-5)
-
 
 
 @pytest.mark.skipif(not int8_available(), reason="no fbgemm int8 in this torch")

@@ -66,7 +66,7 @@ class Decoder:
         self.prosody = VocabProsody.cached(vocab.chars)
         self.hanzi = torch.tensor([len(c) == 1 and is_han(c) for c in vocab.chars])  # (V,): what a line may hold
         self.comma, self.period = vocab.index["，"], vocab.index["。"]
-        self.slot_table = tuple(t.numpy() for t in slot_table(PATTERNS))  # (P, 8, 8, 3), (P,): every pattern's rule inputs
+        self.slot_table = tuple(t.numpy() for t in slot_table(PATTERNS))  # (P, 8, 8, 3), (P,): the rule inputs
         self.prepared = {cls: cls.prepare(vocab.chars, self.prosody, header or {}) for cls in chain()}  # per model
 
     @torch.inference_mode()
@@ -279,7 +279,8 @@ class _Run:
 
     def _model(self, tokens: torch.Tensor, slots: torch.Tensor | None, want_logits: bool = True, line: int = 0):
         """The model's step for the R rows, or — while every row so far was kept — for the distinct ones."""
-        inputs = (tokens.repeat(self.copies) if self.copies > 1 else tokens, self.forms, self.keys, self.states, self.mask, self.dynasties, slots,
+        tokens = tokens.repeat(self.copies) if self.copies > 1 else tokens  # (R,)
+        inputs = (tokens, self.forms, self.keys, self.states, self.mask, self.dynasties, slots,
                   self.moods, self._plan_inputs(line))
         if self.shared is not None:
             inputs = tuple(None if t is None else t[self.shared] for t in inputs)
@@ -333,7 +334,10 @@ class _Run:
             known = past & (groups.sum(1) == 1)
             group = np.where(known, groups.argmax(1) + 1, 0)  # (B,)
         slots = np.concatenate([base, group[:, None]], 1)  # (B, 4)
-        return torch.from_numpy(np.tile(slots, (self.copies, 1)) if self.copies > 1 else slots)  # (R, 4): the empty-title rows alike
+        if self.copies > 1:
+            slots = np.tile(slots, (self.copies, 1))  # (R, 4): the empty-title rows alike
+        return torch.from_numpy(slots)
+
 
 def _plan_ids(plans: list) -> torch.Tensor:
     """(B, slots, 2) each row's keyword ids per slot, 0-padded (a one-character keyword, an empty slot)."""

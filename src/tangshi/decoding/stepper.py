@@ -89,15 +89,20 @@ def _lstm_stack(packs: list, groups: list, cell: type) -> list | None:
     U x + W h: float addition commutes). The same numbers, bit for bit (tests/poet/test_sampling.py),
     for one call in place of some thirty.
     """
-    if cell is not LSTMCell:
-        return None
+    if cell is not LSTMCell or not hasattr(torch, "quantized_lstm") \
+            or not hasattr(torch.ops.quantized, "make_quantized_cell_params_dynamic"):
+        return None  # another cell, or a torch without the (legacy) quantized LSTM: one layer at a time
     return [torch.ops.quantized.make_quantized_cell_params_dynamic(U, W, b_ih.detach().float(), b_hh.detach().float(),
                                                                    True)  # reduce_range, as _dynamic's
             for (U, W), (_, _, b_ih, b_hh) in zip(packs, groups)]
 
 
 class Stepper:
-    """``PoemModel.step`` for decoding, with the weights prepared once (see the module docstring)."""
+    """``PoemModel.step`` for decoding, with the weights prepared once (see the module docstring).
+
+    ``fuse``: run an LSTM's layers in one call where torch has it (:func:`_lstm_stack`); ``False``
+    steps layer by layer (the same numbers; the tests compare the two).
+    """
 
     def __init__(self, model: PoemModel, precision: str = "auto", fuse: bool = True) -> None:
         self.model = model
@@ -111,13 +116,14 @@ class Stepper:
             self.layers = [(_dynamic(U), _dynamic(W)) for U, W in packs]  # [(U, W)] per layer
             self.stack = _lstm_stack(packs, groups, self.cell) if fuse else None
         else:
-            self.layers = [(_linear(w_ih, b_ih, "fp32"), _linear(w_hh, b_hh, "fp32")) for w_ih, w_hh, b_ih, b_hh in groups]
+            self.layers = [(_linear(w_ih, b_ih, "fp32"), _linear(w_hh, b_hh, "fp32"))
+                           for w_ih, w_hh, b_ih, b_hh in groups]
         self.combine = _linear(model.combine.weight, model.combine.bias, self.precision)
         self.out = _linear(model.embed.weight, model.out_bias, self.precision)
         self.embed, self.scale = model.embed.weight, model.in_scale  # E (V, emb), s
         self.slot_tables = None if model.slot_embed is None else [t.weight for t in model.slot_embed]
         self._condition: tuple = (None, None, None, None)  # (forms, dynasties, moods, their (B, emb))
-        self._slots: dict[tuple, Tensor] = {}  # the rule inputs' vectors by their ids (few: a form's slots)
+        self._slot_rows: dict[tuple, Tensor] = {}  # (tone, pos, line, group) -> the four slot vectors' sum
 
     @torch.inference_mode()
     def __call__(self, tokens: Tensor, forms: Tensor, state: object, keys: Tensor, states: Tensor,
@@ -152,7 +158,8 @@ class Stepper:
         return self.out(mixed)  # (B, V)
 
     def condition(self, forms: Tensor, dynasties: Tensor | None, moods: Tensor | None) -> Tensor:
-        """``PoemModel.condition``, kept while a decode passes the same tensors step after step."""
+        """``PoemModel.condition``, kept while a decode passes the very same tensors step after step
+        (compared by identity: a caller replaces them, never changes them in place)."""
         f, d, m, c = self._condition
         if forms is not f or dynasties is not d or moods is not m:
             c = self.model.condition(forms, dynasties, moods)  # (B, emb)
@@ -160,14 +167,16 @@ class Stepper:
         return c
 
     def slot_vectors(self, slots: Tensor | None, shape: tuple[int, ...]) -> Tensor | float:
-        """``PoemModel.slot_vectors``, each distinct batch of slot ids summed once (the same sums, in
-        the same order: the same numbers)."""
+        """``PoemModel.slot_vectors``, each distinct row of slot ids summed once and kept: a row's sum is
+        the batch's sum for that row, in the same order — the same numbers. There are few distinct rows
+        (tone, position, line, group: at most a few thousand, 1 KB each)."""
         if slots is None or self.slot_tables is None:
             return self.model.slot_vectors(slots, shape)
-        key = (tuple(slots.shape), slots.numpy().tobytes())
-        v = self._slots.get(key)
-        if v is None:
-            if len(self._slots) >= 4096:  # a bound for a server's many batch shapes
-                self._slots.clear()
-            v = self._slots[key] = sum(F.embedding(slots[..., k], w) for k, w in enumerate(self.slot_tables))
-        return v
+        rows = []
+        for ids in slots.tolist():  # (B, 4)
+            key = tuple(ids)
+            v = self._slot_rows.get(key)
+            if v is None:
+                v = self._slot_rows[key] = sum(w[k] for k, w in zip(key, self.slot_tables))  # (emb,)
+            rows.append(v)
+        return torch.stack(rows)  # (B, emb)

@@ -348,6 +348,8 @@ class ConstraintState:
 
     ``step`` (B,) counts the characters placed; ``done`` (B,) is true once a candidate's poem is full.
     ``groups`` (B, G) are the rhyme groups each candidate may still use; ``used`` (B, V) its rhymes.
+    CPU tensors: :meth:`mask` and :meth:`advance` read and write them through numpy views (decoding
+    is a CPU loop; the tables are only read, by gathers that copy).
     """
 
     vocab: VocabProsody
@@ -365,6 +367,8 @@ class ConstraintState:
               strict: bool = True, variants: bool = True) -> "ConstraintState":
         """A fresh state: one candidate per pattern; ``rhyme_groups[b]`` a 平 group or ``None`` (any)."""
         device = vocab.ping.device
+        if device.type != "cpu":
+            raise ValueError(f"the rules' state runs on the CPU (numpy views), not on {device}")
         idx = torch.tensor([PATTERNS.index(p) for p in pats], device=device)
         tabs = _on_device(strict, variants, str(device))
         groups = torch.zeros(len(pats), len(vocab.group_names), dtype=torch.bool, device=device)

@@ -86,7 +86,7 @@ class Repetition(Processor):
         self.run = np.zeros(B, dtype=np.int64)  # (B,): how long the run of ``prev`` is
 
     def mask(self, step: Step) -> torch.Tensor:
-        return torch.from_numpy(~self.blocked().numpy())
+        return torch.from_numpy(~self.blocked())
 
     def bias(self, step: Step) -> np.ndarray:
         return self.nats(self.penalty, REDUPLICATION)
@@ -96,12 +96,12 @@ class Repetition(Processor):
         if step.pos == self.n_chars - 1:
             self.new_line()
 
-    def blocked(self) -> torch.Tensor:
+    def blocked(self) -> np.ndarray:
         """(B, V) bool: what may not come next (a third occurrence, or a third in a row)."""
         out = self.occurrences >= MAX_OCCURRENCES  # (B, V)
         rows = np.flatnonzero(self.run >= 2)
         out[rows, self.prev[rows]] = True  # no AAA
-        return torch.from_numpy(out)
+        return out
 
     def nats(self, penalty: float, reduplication: float) -> np.ndarray:
         """(B, V) float32 nats: −penalty per earlier use; the previous character +reduplication instead."""
