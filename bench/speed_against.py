@@ -3,11 +3,13 @@
 The commit is checked out into a temporary worktree (:mod:`worktree`) and each round runs this
 tree's ``bench/generate_speed.py`` twice, once with the commit's ``src`` first on ``PYTHONPATH``, once
 with today's, one after the other (a machine's slow spell then falls on both sides alike), on one
-thread, both with the same model: ``--model``, by default the one today's tree ships. ``--avx2`` runs both with AVX2's kernels on an AVX-512 CPU (fbgemm,
-ATen and oneDNN told so: the slower kind of CPU's code paths). The report gives each run's p50 per
+thread, both with the same model: ``--model``, by default the one today's tree ships. ``--avx2`` runs
+both with AVX2's kernels on an AVX-512 CPU (fbgemm, ATen and oneDNN told so: the slower kind of CPU's
+code paths). The report gives each run's p50 per
 form and mode, and each side's median over rounds.
 
-    python bench/speed_against.py --commit 35c9aea [--rounds 2] [--repeats 15] [--avx2] [--model DIR] [--json OUT]
+    python bench/speed_against.py --commit 35c9aea [--rounds 2] [--repeats 15] [--avx2] [--model DIR] \
+        [--json OUT]
 """
 from __future__ import annotations
 

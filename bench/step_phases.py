@@ -79,11 +79,14 @@ def products(poet: Poet, calls: int = 2000) -> dict[str, float]:
             for _ in range(calls):
                 fn(x)
             out[name] = 1e6 * (time.perf_counter() - t) / calls
-        if getattr(step, "stack", None) is not None:  # the LSTM's layers in one call, gates included, as the loop runs them
+        if getattr(step, "stack", None) is not None:  # the LSTM's layers in one call, as the loop runs them
             H = m.cfg.hidden
             x, state = torch.randn(1, 1, sizes["layer 0 U"]), [torch.randn(len(step.stack), 1, H)] * 2
-            layers = lambda: torch.quantized_lstm(x, state, step.stack, True, len(step.stack), 0.0, False,  # noqa: E731
-                                                  False, False, dtype=torch.qint8, use_dynamic=True)
+
+            def layers():
+                return torch.quantized_lstm(x, state, step.stack, True, len(step.stack), 0.0, False, False, False,
+                                            dtype=torch.qint8, use_dynamic=True)
+
             for _ in range(200):
                 layers()
             t = time.perf_counter()

@@ -1,11 +1,11 @@
 """Kill a short training run at every rename, resume it, and compare with the uninterrupted run.
 
-Run as a script (``python tests/train/kill_runs.py HOME WORKDIR exchange|fallback``) by test_crash_resume.py: it
-imports torch (and what an optimiser imports) once, then forks one child per run, so that the sweep does not pay for an import
-per kill. Each child runs ``tangshi train`` with ``TANGSHI_KILL_AT_RENAME=N`` (before the N-th
-rename) or ``N:after`` (after it), for N = 1, 2, … until a run finishes unkilled; the parent then
-runs ``--resume`` in another child and compares the final weights and ``best`` with the
-reference's, tensor by tensor. Prints one JSON object: the kill points and what differed.
+Run as a script (``python tests/train/kill_runs.py HOME WORKDIR exchange|fallback``) by
+test_crash_resume.py: it imports torch (and what an optimiser imports) once, then forks one child per
+run, so that the sweep does not pay for an import per kill. Each child runs ``tangshi train`` with
+``TANGSHI_KILL_AT_RENAME=N`` (before the N-th rename) or ``N:after`` (after it), for N = 1, 2, … until
+a run finishes unkilled; the parent then runs ``--resume`` in another child and compares the final
+weights and ``best`` with the reference's, tensor by tensor. Prints one JSON object: the kill points and what differed.
 """
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def _packed(weight: Tensor, bias: Tensor | None):
 
 
 def _lstm_stack(packs: list, groups: list, cell: type) -> list | None:
-    """The LSTM's layers as torch's quantized LSTM takes them, or None (fp32, or another cell).
+    """The int8 LSTM's layers (``packs`` of U, W per layer) as torch's quantized LSTM takes them, or None.
 
     ``torch.quantized_lstm`` runs every layer of one step in one call: the same int8 products (the
     same packed weights, activations in 7 bits), then ATen's LSTM cell, whose gates are

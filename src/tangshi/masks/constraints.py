@@ -392,9 +392,9 @@ class ConstraintState:
         few rows a step is some twenty small gathers, each several times cheaper in numpy than in torch.
         """
         t, vp = self.tables, self.vocab
-        pattern = self.pattern.numpy()
-        done = self.step.numpy() >= t.n_steps.numpy()[pattern]  # (B,)
-        step = np.minimum(self.step.numpy(), t.allow.shape[1] - 1)  # (B,)
+        pattern, stp = self.pattern.numpy(), self.step.numpy()
+        done = stp >= t.n_steps.numpy()[pattern]  # (B,)
+        step = np.minimum(stp, t.allow.shape[1] - 1)  # (B,)
         code = t.allow_code.numpy()[pattern, step, self.live.numpy()]  # (B,): a row of code_masks
         code[done] = 0
         out = vp.code_masks.numpy()[code]  # (B, V)
