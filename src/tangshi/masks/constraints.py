@@ -425,10 +425,10 @@ class ConstraintState:
         tok, pattern, stp = tokens.numpy(), self.pattern.numpy(), self.step.numpy()
         active = stp < t.n_steps.numpy()[pattern]  # (B,)
         cls = vp.class_index.numpy()[tok]  # (B,)
-        read = self._read() if self.strict else None
-        if read is not None:  # a 多音字 the context settled counts as that tone for the templates
+        if self.strict and self.prev is not None and vp.poly.numel():
+            # a 多音字 the context settled counts as that tone for the templates: one item of its row
             col = vp.poly_col.numpy()[tok]  # (B,)
-            settled = read[np.arange(len(tok)), np.maximum(col, 0)].astype(np.int64)  # (B,)
+            settled = vp.context.numpy()[self.prev.numpy(), np.maximum(col, 0)].astype(np.int64)  # (B,)
             cls = np.where((col >= 0) & (settled >= 0), settled, cls)
         step = np.minimum(stp, t.allow.shape[1] - 1)
         at_rhyme = t.rhyme_step.numpy()[pattern, step] & active  # (B,)
