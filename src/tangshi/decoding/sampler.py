@@ -42,7 +42,7 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     ok = allowed.cpu().numpy()  # (B, V) bool
     w = np.exp(x)  # (B, V) ∝ p, then 0 where not allowed (in place: no new arrays)
     w *= ok
-    for b in np.flatnonzero(w.max(axis=1) < 1e-20):  # every allowed item far below the likeliest overall:
+    for b in (w.max(axis=1) < 1e-20).nonzero()[0]:  # every allowed item far below the likeliest overall:
         z = np.where(ok[b], x[b], -np.inf)  # renormalise on the allowed ones, or float32 underflows
         w[b] = np.exp(z - z.max())
     B, V = w.shape
@@ -69,7 +69,7 @@ def sample(logp: torch.Tensor, allowed: torch.Tensor, temperature: float, top_k:
     value = desc[rows, rank]  # (B,)
     first = (w > value[:, None]).sum(axis=1)  # (B,): the first rank holding that value
     picks = (w == value[:, None]).argmax(axis=1)  # the first item holding it
-    for b in np.flatnonzero(rank > first):  # ties: the (rank - first)-th such item (rare)
+    for b in (rank > first).nonzero()[0]:  # ties: the (rank - first)-th such item (rare)
         picks[b] = np.flatnonzero(w[b] == value[b])[rank[b] - first[b]]
     return torch.from_numpy(picks.astype(np.int64)).to(logp.device)
 

@@ -402,7 +402,7 @@ class ConstraintState:
         if read is not None:  # a 多音字 the context settles may stand where its reading is allowed
             fits = ((code[:, None] >> np.maximum(read, 0).astype(np.int64)) & 1).astype(bool) & (read >= 0)  # (B, K)
             out[:, vp.poly.numpy()] |= fits
-        rows = np.flatnonzero(t.rhyme_step.numpy()[pattern, step] & ~done)  # (R,)
+        rows = (t.rhyme_step.numpy()[pattern, step] & ~done).nonzero()[0]  # (R,)
         if rows.size:
             bits = _bits(self.groups[torch.from_numpy(rows)].T)  # (R,)
             fits = vp.group_masks(bits, self.strict).numpy()  # (R, V)

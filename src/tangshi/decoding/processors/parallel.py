@@ -86,7 +86,7 @@ class ParallelBias:
         if logp is not None and WINDOW is not None:
             out[logp < logp.max(axis=1, keepdims=True) - np.float32(WINDOW)] = 0.0  # the tail stays the tail
         if above_prev is not None and prev is not None and strength > 0:
-            rows = np.flatnonzero(above_prev == above)  # the 出句 doubles here: answer with a 叠字
+            rows = (above_prev == above).nonzero()[0]  # the 出句 doubles here: answer with a 叠字
             out[rows, prev[rows]] += np.float32(strength)
         return out
 

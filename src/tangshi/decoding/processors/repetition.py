@@ -99,14 +99,14 @@ class Repetition(Processor):
     def blocked(self) -> np.ndarray:
         """(B, V) bool: what may not come next (a third occurrence, or a third in a row)."""
         out = self.occurrences >= MAX_OCCURRENCES  # (B, V)
-        rows = np.flatnonzero(self.run >= 2)
+        rows = (self.run >= 2).nonzero()[0]
         out[rows, self.prev[rows]] = True  # no AAA
         return out
 
     def nats(self, penalty: float, reduplication: float) -> np.ndarray:
         """(B, V) float32 nats: −penalty per earlier use; the previous character +reduplication instead."""
         out = self.uses * np.float32(-penalty)  # (B, V)
-        rows = np.flatnonzero((self.prev >= 0) & (self.run == 1))
+        rows = ((self.prev >= 0) & (self.run == 1)).nonzero()[0]
         out[rows, self.prev[rows]] = np.float32(reduplication)  # a 叠字 is not a repeat
         return out
 

@@ -54,6 +54,9 @@ class Setting(Processor):
 
     def __init__(self, table: SettingTable, asked: np.ndarray, strength: float) -> None:
         self.table, self.asked, self.strength = table, asked, strength  # asked (B, C) bool
+        # the markers the rows had used at the last step (bytes) and the bias they gave: it depends on nothing else
+        self._said: bytes | None = None
+        self._out: np.ndarray | None = None
         self._key, self._bias = None, None  # the last bias, kept while the classes kept out stay the same
 
     @classmethod
@@ -70,7 +73,15 @@ class Setting(Processor):
     def bias(self, step: Step) -> np.ndarray | None:
         """(B, V): −β on the markers of each class kept out (read-only: it is reused from step to step)."""
         t = self.table
-        said = (step.used[:, t.cols].astype(np.float32) @ t.member) > 0  # (B, C): named so far
+        markers = step.used[:, t.cols]  # (B, K): the markers each row has used
+        if markers.tobytes() == self._said:
+            return self._out
+        self._said, self._out = markers.tobytes(), self._bias_for(markers)
+        return self._out
+
+    def _bias_for(self, markers: np.ndarray) -> np.ndarray | None:
+        t = self.table
+        said = (markers.astype(np.float32) @ t.member) > 0  # (B, C): named so far
         by_title = np.logical_or.reduceat(self.asked, t.starts, axis=1)[:, t.axis_of]  # (B, C): the title names the axis
         in_force = np.where(by_title, self.asked, said)  # (B, C)
         others = np.logical_or.reduceat(in_force, t.starts, axis=1)[:, t.axis_of] & ~in_force  # (B, C)
@@ -84,7 +95,7 @@ class Setting(Processor):
 
     def reorder(self, idx) -> None:
         self.asked = self.asked[idx.numpy()]
-        self._key = None
+        self._key = self._said = None
 
 
 PROCESSOR = Setting
