@@ -6,7 +6,9 @@ the biases, placing a character and the processors' advance, the slot inputs, th
 one setting (``single``: one sample, no guidance; ``default``: the defaults) on one thread; then each
 matrix product of the int8 step (:class:`tangshi.decoding.stepper.Stepper`) is timed alone on one row,
 warm in cache, and, for an LSTM, its layers as the loop runs them: in one call (the four products and the
-gates). Phases nest (``predict`` holds ``model step``), so they do not sum to the total.
+gates). Phases nest (``predict`` holds ``model step``), so they do not sum to the total. Then, over
+``--poems`` more poems, the calls one character costs (``sys.setprofile``): calls of Python functions and of
+built-in (C) ones — numpy's, torch's and the interpreter's — per model step, and the files that make the most.
 
     python bench/step_phases.py [--mode single] [--poems 30] [--form 七律] [--json]
 """
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import torch
 
@@ -58,6 +62,34 @@ def phases(poet: Poet, fields: dict, poems: int) -> dict[str, float]:
             setattr(loop._Run, n, saved[0][n])
         stepper.Stepper.__call__, loop.sample = saved[1], saved[2]
     return {"total": 1000 * total / poems, **{k: 1000 * v / poems for k, v in spent.most_common()}}
+
+
+def call_counts(poet: Poet, fields: dict, poems: int) -> dict:
+    """Calls per model step (a character, or a line's punctuation fed): Python and built-in (C), and the
+    ten files that make the most of each (built-in calls are counted where they are made)."""
+    count = {"python": Counter(), "c": Counter()}
+    steps = [0]
+    step = stepper.Stepper.__call__
+
+    def counted(*args, **kwargs):
+        steps[0] += 1
+        return step(*args, **kwargs)
+
+    def hook(frame, event, arg) -> None:
+        if event in ("call", "c_call"):
+            count["python" if event == "call" else "c"][Path(frame.f_code.co_filename).name] += 1
+
+    stepper.Stepper.__call__ = counted
+    try:
+        sys.setprofile(hook)
+        for s in range(poems):
+            poet.write(WriteRequest(**fields, seed=200 + s))
+    finally:
+        sys.setprofile(None)
+        stepper.Stepper.__call__ = step
+    n = steps[0]
+    return {kind: {"per_step": round(sum(c.values()) / n, 1),
+                   "by_file": {f: round(v / n, 1) for f, v in c.most_common(10)}} for kind, c in count.items()}
 
 
 def products(poet: Poet, calls: int = 2000) -> dict[str, float]:
@@ -110,7 +142,8 @@ def main() -> None:
         raise SystemExit("the int8 step is not available on this CPU: nothing to time")
     fields = {"form": args.form, "title": args.title, **MODES[args.mode]}
     result = {"mode": args.mode, "form": args.form, "poems": args.poems,
-              "ms_per_poem": phases(poet, fields, args.poems), "product_us_per_call": products(poet)}
+              "ms_per_poem": phases(poet, fields, args.poems), "product_us_per_call": products(poet),
+              "calls_per_step": call_counts(poet, fields, args.poems)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -120,6 +153,9 @@ def main() -> None:
     print("int8 products alone, one row, warm: µs per call")
     for k, v in result["product_us_per_call"].items():
         print(f"  {k:12s} {v:7.1f}")
+    for kind, c in result["calls_per_step"].items():
+        files = ", ".join(f"{f} {v}" for f, v in c["by_file"].items())
+        print(f"{kind} calls per model step: {c['per_step']}  ({files})")
 
 
 if __name__ == "__main__":
