@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from tangshi.decoding.processor import Step
 from tangshi.decoding.processors.setting import SETTING_STRENGTH, Setting, SettingTable
@@ -78,6 +79,12 @@ def test_the_bias_keeps_out_the_markers_of_a_setting_not_in_force() -> None:
     assert bias[1].tolist() == [0] * 5  # the title names nothing, the poem nothing yet
     used[1, 0] = True  # the second poem has said 春
     assert proc.bias(_step(used))[1].tolist() == [0, -SETTING_STRENGTH, 0, 0, 0]
+    assert proc.bias(_step(used))[1].tolist() == [0, -SETTING_STRENGTH, 0, 0, 0]  # nothing new said: the same
+    fresh = Setting.create(Setup(), table)
+    fresh.bias(_step(np.zeros((2, len(chars)), dtype=bool)))
+    fresh.reorder(torch.tensor([1, 0]))  # the rows swap (a beam step), nothing said yet: the bias follows them
+    swapped = fresh.bias(_step(np.zeros((2, len(chars)), dtype=bool)))
+    assert swapped[0].tolist() == [0] * 5 and swapped[1].tolist() == [-SETTING_STRENGTH, 0, 0, -SETTING_STRENGTH, 0]
     Cfg.setting_strength = 0.0
     assert Setting.create(Setup(), table) is None
 

@@ -74,9 +74,9 @@ class Setting(Processor):
         """(B, V): −β on the markers of each class kept out (read-only: it is reused from step to step)."""
         t = self.table
         markers = step.used[:, t.cols]  # (B, K): the markers each row has used
-        if markers.tobytes() == self._said:
-            return self._out
-        self._said, self._out = markers.tobytes(), self._bias_for(markers)
+        said = markers.tobytes()
+        if said != self._said:
+            self._said, self._out = said, self._bias_for(markers)
         return self._out
 
     def _bias_for(self, markers: np.ndarray) -> np.ndarray | None:
