@@ -56,7 +56,7 @@ def eval_line(masks: list[int], ltype: LineType, rescued: bool, strict: bool) ->
         options = []
         for fill in itertools.product(PING + ZE, repeat=len(unk)):
             tones = "".join(_with(fixed, unk, fill))
-            options.append(LineEval(ltype, tones, tuple(line_findings(tones, ltype, rescued)), rescued))
+            options.append(LineEval(ltype, tones, line_findings(tones, ltype, rescued), rescued))
         results.append(min(options, key=lambda e: e.errors))
     if strict:
         return max(results, key=lambda e: e.errors)

@@ -8,6 +8,7 @@ rhythm positions (2, 4 and 6), the non-rhyming end, 孤平, 三平尾 and the ac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tangshi.prosody.forms import PING, ZE, LineType, opposite
 
@@ -63,8 +64,9 @@ def _b_findings(c: str, at) -> list[Finding]:
     return [Finding("tone", at(1), True, "te_ao")]
 
 
-def line_findings(tones: str, ltype: LineType, rescued: bool) -> list[Finding]:
-    """Findings for concrete ``tones`` (``len == ltype.n``), rhyme position excluded.
+@lru_cache(maxsize=None)  # a few thousand (tones, line type, rescued) at most; the checker asks each many times
+def line_findings(tones: str, ltype: LineType, rescued: bool) -> tuple[Finding, ...]:
+    """Findings for concrete ``tones`` (``len == ltype.n``), rhyme position excluded, by position.
 
     ``rescued``: the next line has 平 at the position that rescues a big 拗 (core position 3).
     """
@@ -79,7 +81,7 @@ def line_findings(tones: str, ltype: LineType, rescued: bool) -> list[Finding]:
     out += _core_findings(tones[base:], core_kind, base, rescued)
     if ltype.end == ZE and tones[-1] != ZE:
         out.append(Finding("tone", ltype.n, True, "end"))
-    return sorted(out, key=lambda f: f.pos)
+    return tuple(sorted(out, key=lambda f: f.pos))
 
 
 def rescue_pos(ltype: LineType) -> int:
