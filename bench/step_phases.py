@@ -7,8 +7,9 @@ one setting (``single``: one sample, no guidance; ``default``: the defaults) on 
 matrix product of the int8 step (:class:`tangshi.decoding.stepper.Stepper`) is timed alone on one row,
 warm in cache, and, for an LSTM, its layers as the loop runs them: in one call (the four products and the
 gates). Phases nest (``predict`` holds ``model step``), so they do not sum to the total. Then, over
-``--poems`` more poems, the calls one character costs (``sys.setprofile``): calls of Python functions and of
-built-in (C) ones — numpy's, torch's and the interpreter's — per model step, and the files that make the most.
+``--poems`` more poems, the calls one character costs (``sys.setprofile``, this thread): calls of Python
+functions (the counter's own wrapper of the step among them, one a step) and of built-in (C) ones — numpy's,
+torch's and the interpreter's — per model step, and the files that make the most.
 
     python bench/step_phases.py [--mode single] [--poems 30] [--form 七律] [--json]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -141,7 +143,9 @@ def main() -> None:
     if poet.decoder.step.precision != "int8":
         raise SystemExit("the int8 step is not available on this CPU: nothing to time")
     fields = {"form": args.form, "title": args.title, **MODES[args.mode]}
-    result = {"mode": args.mode, "form": args.form, "poems": args.poems,
+    head = subprocess.run(["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    result = {"head": head, "mode": args.mode, "form": args.form, "poems": args.poems,
               "ms_per_poem": phases(poet, fields, args.poems), "product_us_per_call": products(poet),
               "calls_per_step": call_counts(poet, fields, args.poems)}
     if args.json:

@@ -17,13 +17,25 @@ import pytest
 
 from tangshi.decoding.stepper import int8_available
 
+try:  # numpy's dispatch targets: X86_V3 … AVX512_SPR in numpy 2.4, AVX512F, AVX512_SKX … before
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+except ImportError:  # numpy 1.x
+    from numpy.core._multiarray_umath import __cpu_dispatch__
+
 # AVX2 kernels forced on a wider CPU: fbgemm's int8, ATen's vectorised ops, oneDNN's matmuls, and numpy's
-# dispatched loops (X86_V3, AVX2 + FMA, is then the highest it takes; names this CPU lacks are ignored)
+# dispatched loops (every target above AVX2 off; the sampler's exp and sums run in numpy)
+WIDER = [t for t in __cpu_dispatch__ if t.startswith(("AVX512", "X86_V4"))]
 AVX2 = {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2",
-        "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"}
+        "NPY_DISABLE_CPU_FEATURES": " ".join(WIDER)}
 
 WRITE = r"""
-import json, sys
+import json, os, sys
+try:
+    from numpy._core._multiarray_umath import __cpu_features__
+except ImportError:
+    from numpy.core._multiarray_umath import __cpu_features__
+kept = [t for t in os.environ.get("NPY_DISABLE_CPU_FEATURES", "").split() if __cpu_features__.get(t)]
+assert not kept, f"numpy still dispatches to {kept}"
 from tangshi.poet import Poet
 poet = Poet.load()
 out = [poet.write(form=f, title=t, seed=s, **kw)[0].text

@@ -54,7 +54,8 @@ class Setting(Processor):
 
     def __init__(self, table: SettingTable, asked: np.ndarray, strength: float) -> None:
         self.table, self.asked, self.strength = table, asked, strength  # asked (B, C) bool
-        # the markers the rows had used at the last step (bytes) and the bias they gave: it depends on nothing else
+        # the markers the rows had used at the last step (bytes) and the bias they gave; with the titles' classes
+        # (``asked``, which only a reorder changes, and resets this) nothing else decides it
         self._said: bytes | None = None
         self._out: np.ndarray | None = None
         self._key, self._bias = None, None  # the last bias, kept while the classes kept out stay the same

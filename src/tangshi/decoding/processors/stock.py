@@ -63,10 +63,10 @@ class StockTable:
                 after.setdefault(a, []).append((b, nats))
         self.after = {a: (np.array([b for b, _ in row]), np.array([n for _, n in row], dtype=np.float32))
                       for a, row in after.items()}  # a -> ((k,) ids, (k,) nats)
-        self.pairs = sum(len(ids) for ids, _ in self.after.values())  # counted once: each decode asks
+        self.n_pairs = sum(len(ids) for ids, _ in self.after.values())  # counted once: each decode asks
 
     def __len__(self) -> int:
-        return self.pairs
+        return self.n_pairs
 
 
 class Stock(Processor):
