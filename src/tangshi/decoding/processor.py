@@ -16,8 +16,9 @@ then, once the characters are chosen, :meth:`~Processor.advance` with them, and 
 
 A processor is made for one decode by its class's :meth:`~Processor.create` (``None`` when the
 request does not need it) from a :class:`Setup`, with what its class's :meth:`~Processor.prepare`
-built once per model (tables over the vocabulary, or one the model's header carries). Adding one is a file in :mod:`.processors` that
-sets ``PROCESSOR`` to its class, and, if a user may set it, one request field.
+built once per model (tables over the vocabulary, or one the model's header carries). Adding one is a
+file in :mod:`.processors` that sets ``PROCESSOR`` to its class, and, if a user may set it, one request
+field.
 """
 from __future__ import annotations
 

@@ -383,7 +383,11 @@ class ConstraintState:
 
     @property
     def done(self) -> torch.Tensor:
-        return self.step >= self.tables.n_steps[self.pattern]  # (B,)
+        return torch.from_numpy(self._finished())  # (B,)
+
+    def _finished(self) -> np.ndarray:
+        """(B,) bool: each candidate's poem is full (on numpy views, as :meth:`mask` and :meth:`advance` read it)."""
+        return self.step.numpy() >= self.tables.n_steps.numpy()[self.pattern.numpy()]
 
     def mask(self) -> torch.Tensor:
         """(B, V) bool: the items each candidate may place next (all false once done).
@@ -392,8 +396,7 @@ class ConstraintState:
         few rows a step is some twenty small gathers, each several times cheaper in numpy than in torch.
         """
         t, vp = self.tables, self.vocab
-        pattern, stp = self.pattern.numpy(), self.step.numpy()
-        done = stp >= t.n_steps.numpy()[pattern]  # (B,)
+        pattern, stp, done = self.pattern.numpy(), self.step.numpy(), self._finished()  # (B,) each
         step = np.minimum(stp, t.allow.shape[1] - 1)  # (B,)
         code = t.allow_code.numpy()[pattern, step, self.live.numpy()]  # (B,): a row of code_masks
         code[done] = 0
@@ -423,7 +426,7 @@ class ConstraintState:
         """Place ``tokens`` (B,) — each must be allowed by :meth:`mask` (finished candidates: ignored)."""
         t, vp = self.tables, self.vocab
         tok, pattern, stp = tokens.numpy(), self.pattern.numpy(), self.step.numpy()
-        active = stp < t.n_steps.numpy()[pattern]  # (B,)
+        active = ~self._finished()  # (B,)
         cls = vp.class_index.numpy()[tok]  # (B,)
         if self.strict and self.prev is not None and vp.poly.numel():
             # a 多音字 the context settled counts as that tone for the templates: one item of its row
